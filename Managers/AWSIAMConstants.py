@@ -1,0 +1,56 @@
+"""Names and limits shared by several actions. A value used by one action stays with that action."""
+
+import re
+from dataclasses import dataclass
+
+INTEGRATION_IDENTIFIER = "AWSIAM"
+INTEGRATION_DISPLAY_NAME = "AWS IAM"
+
+# Configuration parameter names: they must match Integration-AWSIAM.def.
+ACCESS_KEY_ID = "AWS Access Key ID"
+SECRET_KEY = "AWS Secret Key"
+VERIFY_SSL = "Verify SSL"
+
+# IAM is global, but botocore raises NoRegionError for IAM once an endpoint override is set and
+# no region is known, so the client always gets one.
+DEFAULT_REGION = "us-east-1"
+
+# Client behaviour. A closed port must fail well under 10 s; a slow but live IAM gets its answer.
+CONNECT_TIMEOUT_SECONDS = 5
+READ_TIMEOUT_SECONDS = 30
+MAX_ATTEMPTS = 3  # botocore "standard" mode counts the first try as one attempt
+
+# IAM's own page limit; without it IAM pages by 100.
+PAGE_SIZE = 1000
+
+# AWS's rules for user, group, role and policy names.
+NAME_PATTERN = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+ALLOWED_NAME_CHARACTERS = "+=,.@_-"
+MAX_NAME_LENGTH = {"user": 64, "role": 64, "group": 128, "policy": 128}
+
+MAX_ITEMS_RANGE = (1, 1000)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An action's display name and the sentence it fails with."""
+
+    name: str
+    failure_template: str = "Error executing action '{action}'. Reason: {reason}"
+
+    def failure(self, reason: object) -> str:
+        return self.failure_template.format(action=self.name, reason=reason)
+
+
+PING = ActionSpec("Ping", "Failed to connect to the AWS IAM server! Error is {reason}")
+CREATE_USER = ActionSpec("Create a User")
+CREATE_GROUP = ActionSpec("Create a Group")
+ADD_USER_TO_GROUP = ActionSpec("Add a User to a Group")
+REMOVE_USER_FROM_GROUP = ActionSpec("Remove a User from a Group")
+LIST_USERS = ActionSpec("List Users")
+LIST_GROUPS = ActionSpec("List Groups")
+LIST_POLICIES = ActionSpec("List Policies")
+CREATE_POLICY = ActionSpec("Create a Policy")
+ATTACH_POLICY = ActionSpec("Attach a Policy")
+# The spec quotes this one action's name with double quotes.
+DISABLE_USER_ACCESS = ActionSpec("Disable User Access", 'Error executing action "{action}". Reason: {reason}')

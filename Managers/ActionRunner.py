@@ -1,0 +1,142 @@
+"""The part every action shares: read the context, fetch the configuration once, build the
+manager, run the action, turn errors into a FAILED end, and call end() exactly once."""
+
+from enum import StrEnum
+from typing import Callable, TypeVar
+
+from ScriptResult import EXECUTION_STATE_COMPLETED, EXECUTION_STATE_FAILED
+from SiemplifyAction import SiemplifyAction
+from SiemplifyUtils import extract_script_param
+
+from ActionResults import ActionResult
+from AWSIAMConstants import (
+    ACCESS_KEY_ID,
+    INTEGRATION_IDENTIFIER,
+    MAX_ITEMS_RANGE,
+    SECRET_KEY,
+    VERIFY_SSL,
+    ActionSpec,
+)
+from AWSIAMExceptions import AWSIAMError, InvalidParameter
+from InputValidation import split_names
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+class ActionContext:
+    """The action's view of its inputs. Parameter readers return clean values or raise InvalidParameter."""
+
+    def __init__(self, siemplify: SiemplifyAction):
+        self.siemplify = siemplify
+        self.logger = siemplify.LOGGER
+        self._manager = None
+
+    @property
+    def manager(self):
+        """Built on first use: input errors fail before boto3 is even imported."""
+        if self._manager is None:
+            from AWSIAMManager import AWSIAMManager
+
+            self._manager = AWSIAMManager(**self._connection_settings())
+        return self._manager
+
+    @property
+    def target_entities(self) -> list:
+        return self.siemplify.target_entities
+
+    def _connection_settings(self) -> dict:
+        # One platform round trip for the whole configuration, not one per parameter.
+        conf = self.siemplify.get_configuration(INTEGRATION_IDENTIFIER) or {}
+
+        def read(name: str, input_type=str, default=None):
+            try:
+                return extract_script_param(
+                    self.siemplify, input_dictionary=conf, param_name=name, default_value=default,
+                    input_type=input_type, is_mandatory=False, print_value=False,
+                )
+            except Exception as err:  # the SDK raises a bare Exception for values it can't convert
+                raise InvalidParameter(f"Configuration parameter '{name}' is invalid: {err}") from None
+
+        def mandatory(name: str) -> str:
+            value = (read(name) or "").strip()
+            if not value:
+                raise InvalidParameter(f"Missing mandatory configuration parameter '{name}'.")
+            return value
+
+        return {
+            "access_key_id": mandatory(ACCESS_KEY_ID),
+            "secret_key": mandatory(SECRET_KEY),
+            "verify_ssl": read(VERIFY_SSL, bool, True),
+        }
+
+    def param(self, name: str, *, required: bool = False, default: str | None = None) -> str | None:
+        """A trimmed string parameter; empty means the default."""
+        raw = self.siemplify.extract_action_param(name, default_value=None, input_type=str, is_mandatory=False, print_value=True)
+        value = (raw or "").strip()
+        if value:
+            return value
+        if required:
+            raise InvalidParameter(f"Missing mandatory parameter '{name}'.")
+        return default
+
+    def name_list(self, name: str) -> list[str]:
+        """A mandatory comma-separated list of names, cleaned (see split_names)."""
+        names = split_names(self.param(name))
+        if not names:
+            raise InvalidParameter(f"'{name}' must contain at least one name.")
+        return names
+
+    def int_param(self, name: str, *, default: int, low: int = MAX_ITEMS_RANGE[0], high: int = MAX_ITEMS_RANGE[1]) -> int:
+        raw = self.param(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise InvalidParameter(f"'{name}' must be a whole number between {low} and {high}.")
+        return value
+
+    def bool_param(self, name: str, *, default: bool = False) -> bool:
+        raw = self.param(name)
+        if raw is None:
+            return default
+        if raw.lower() not in ("true", "false"):
+            raise InvalidParameter(f"'{name}' must be true or false.")
+        return raw.lower() == "true"
+
+    def choice_param(self, name: str, choices: type[Choice], *, default: Choice) -> Choice:
+        """A DDL value, matched case-insensitively against its options."""
+        raw = self.param(name)
+        if raw is None:
+            return default
+        for choice in choices:
+            if choice.value.lower() == raw.lower():
+                return choice
+        options = ", ".join(choice.value for choice in choices)
+        raise InvalidParameter(f"'{name}' must be one of: {options}.")
+
+
+def run_action(spec: ActionSpec, perform: Callable[[ActionContext], ActionResult]) -> None:
+    siemplify = SiemplifyAction()
+    siemplify.script_name = f"{INTEGRATION_IDENTIFIER} - {spec.name}"
+    try:
+        result = perform(ActionContext(siemplify))
+    except (InvalidParameter, AWSIAMError) as err:
+        siemplify.LOGGER.error(f"{spec.name} failed: {err}")
+        result = ActionResult.failure(spec.failure(err))
+    except Exception as err:
+        # A bug, not an AWS answer: keep the traceback in the log, give the analyst a plain sentence.
+        siemplify.LOGGER.exception(err)
+        result = ActionResult.failure(spec.failure(f"Unexpected error: {type(err).__name__}: {err}"))
+    _end(siemplify, result)
+
+
+def _end(siemplify: SiemplifyAction, result: ActionResult) -> None:
+    if result.json_result is not None:
+        siemplify.result.add_result_json(result.json_result)
+    for table in result.tables:
+        siemplify.result.add_data_table(table.title, table.csv_lines())
+    state = EXECUTION_STATE_FAILED if result.failed else EXECUTION_STATE_COMPLETED
+    siemplify.end(result.message, result.success, state)
