@@ -18,7 +18,7 @@ DEFAULT_REGION = "us-east-1"
 # Client behaviour. A closed port must fail well under 10 s; a slow but live IAM gets its answer.
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 30
-MAX_ATTEMPTS = 3  # botocore "standard" mode counts the first try as one attempt
+MAX_ATTEMPTS = 3  # in all, the first try included (botocore's total_max_attempts)
 
 # IAM's own page limit; without it IAM pages by 100.
 PAGE_SIZE = 1000

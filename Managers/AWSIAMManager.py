@@ -69,7 +69,7 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
         region_name=region,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
     return boto3.session.Session().client(
         service,

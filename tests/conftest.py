@@ -1,0 +1,244 @@
+"""Shared fixtures.
+
+Two levels, as the platform has them:
+- `run_action` runs an action script in this process under moto's `mock_aws`, and records every
+  AWS call the script's clients make (a hook on botocore's BaseClient._make_api_call, which both
+  moto and Stubber pass through);
+- `run_script` runs the script as a subprocess exactly as the platform does, against moto's
+  server, and reads the IAM calls from the server's request log.
+"""
+
+import io
+import json
+import runpy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtools"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
+from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
+CONFIG = {"AWS Access Key ID": "AKIAIOSFODNN7EXAMPLE", "AWS Secret Key": SECRET, "Verify SSL": "true"}
+
+__all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG"]
+
+
+def script_for(action: str) -> Path:
+    """An action's script, by display name or stem."""
+    for definition in (ROOT / "ActionsDefinitions").glob("*.actiondef"):
+        if definition.stem == action or json.loads(definition.read_text())["Name"] == action:
+            return ROOT / "ActionsScripts" / f"{definition.stem}.py"
+    raise LookupError(f"No action named {action!r}")
+
+
+def context_for(action: str, params: dict | None, entities: list | None) -> dict:
+    def as_text(value):
+        return str(value).lower() if isinstance(value, bool) else ("" if value is None else str(value))
+
+    return {
+        "target_entities": [
+            {"item1": identifier, "item2": entity_type} for identifier, entity_type in (entities or [])
+        ],
+        "case_id": 1, "alert_id": "ALERT-1", "environment": "Default Environment", "workflow_id": "",
+        "parameters": {name: as_text(value) for name, value in (params or {}).items()},
+        "integration_identifier": "AWSIAM", "integration_instance": "local",
+        "action_definition_name": action, "original_requesting_user": "Admin", "default_result_value": "",
+    }
+
+
+@dataclass
+class Out:
+    message: str
+    state: int
+    result_value: object
+    json_result: object
+    tables: dict  # title -> rows (lists of str), header row first
+    debug_output: str
+    raw_stdout: str
+    calls: list = field(default_factory=list)  # (service, Operation) in order
+    configuration_fetches: int | None = None
+
+    @property
+    def iam_calls(self) -> list[str]:
+        return [operation for service, operation in self.calls if service == "iam"]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.message.split("\n")
+
+
+def parse_output(stdout: str) -> dict:
+    output = json.loads(stdout)
+    result_object = json.loads(output["ResultObjectJson"]) if output.get("ResultObjectJson") else {}
+    json_result, tables = None, {}
+    for key, entry in result_object.items():
+        if key == "JsonResult":
+            json_result = json.loads(entry["RawJson"])
+        elif entry.get("CSVLines"):
+            import csv
+
+            tables[entry.get("Title") or key] = list(csv.reader(entry["CSVLines"]))
+    return dict(
+        message=output["Message"], state=output["ExecutionState"], result_value=output["ResultValue"],
+        json_result=json_result, tables=tables, debug_output=output.get("DebugOutput", ""),
+    )
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """moto in-process, with fake environment credentials so nothing can reach real AWS."""
+    from moto import mock_aws
+
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def iam(aws):
+    """A client for arranging and inspecting account state; its calls are not recorded."""
+    import boto3
+
+    return boto3.client("iam", region_name="us-east-1")
+
+
+@pytest.fixture
+def call_log(monkeypatch):
+    """Every AWS call made by clients the action builds, as (service, Operation)."""
+    from botocore.client import BaseClient
+
+    log: list[tuple[str, str]] = []
+    original = BaseClient._make_api_call
+
+    def recording(client, operation_name, api_params):
+        if getattr(client, "_record_calls", False):
+            log.append((client.meta.service_model.endpoint_prefix, operation_name))
+        return original(client, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    return log
+
+
+@pytest.fixture
+def _recorded_clients(monkeypatch):
+    """Marks the manager's clients for recording, leaving the test's own `iam` client out."""
+    import AWSIAMManager
+
+    original = AWSIAMManager._new_client
+
+    def marked(service, **kwargs):
+        client = original(service, **kwargs)
+        client._record_calls = True
+        return client
+
+    monkeypatch.setattr(AWSIAMManager, "_new_client", marked)
+
+
+@pytest.fixture
+def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
+    """run_action(action, params, entities, config=..., entity_details=...) -> Out, in-process."""
+
+    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None) -> Out:
+        config_file = tmp_path / "soar-local.json"
+        config_file.write_text(json.dumps({"configuration": {"AWSIAM": config}, "entity_details": entity_details or {}}))
+        stats_file = tmp_path / "soar-stats.json"
+        stats_file.unlink(missing_ok=True)
+        monkeypatch.setenv("SOAR_LOCAL_CONFIG", str(config_file))
+        monkeypatch.setenv("SOAR_LOCAL_STATS", str(stats_file))
+        stdout = io.StringIO()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(context_for(action, params, entities))))
+        monkeypatch.setattr(sys, "stdout", stdout)
+        monkeypatch.setattr(sys, "argv", [str(script_for(action)), "local-app-key"])
+        first_call = len(call_log)
+        with pytest.raises(SystemExit) as exit_info:
+            runpy.run_path(str(script_for(action)), run_name="__main__")
+        monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+        assert exit_info.value.code in (0, None), f"script exited {exit_info.value.code}"
+        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        return Out(
+            **parse_output(stdout.getvalue()), raw_stdout=stdout.getvalue(),
+            calls=list(call_log[first_call:]), configuration_fetches=stats.get("configuration_fetches"),
+        )
+
+    return run
+
+
+class StubbedAWS:
+    """botocore Stubbers on the clients the manager builds, for what moto cannot produce:
+    IAM-style paging, throttling, LimitExceeded."""
+
+    def __init__(self):
+        import boto3
+        from botocore.stub import Stubber
+
+        self.clients = {service: boto3.client(service, region_name="us-east-1") for service in ("iam", "sts")}
+        for client in self.clients.values():
+            client._record_calls = True
+        self.iam = Stubber(self.clients["iam"])
+        self.sts = Stubber(self.clients["sts"])
+
+    def __enter__(self):
+        self.iam.activate()
+        self.sts.activate()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.iam.deactivate()
+        self.sts.deactivate()
+
+    def verify(self):
+        self.iam.assert_no_pending_responses()
+        self.sts.assert_no_pending_responses()
+
+
+@pytest.fixture
+def stub_aws(run_action, monkeypatch):
+    """Replaces moto with Stubbers for the action's clients; queue responses on .iam / .sts."""
+    import AWSIAMManager
+
+    with StubbedAWS() as stubbed:
+        monkeypatch.setattr(AWSIAMManager, "_new_client", lambda service, **kwargs: stubbed.clients[service])
+        yield stubbed
+        stubbed.verify()
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's server on loopback, shared by the end-to-end tests; state is reset per test."""
+    from moto_server import MotoServer
+
+    server = MotoServer()
+    server.start() if hasattr(server, "start") and not getattr(server, "url", None) else None
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def run_script(moto_server):
+    """run_script(action, params, entities, config=...) as the platform runs it, against moto's server.
+    Returns the local runner's ActionOutput with `.iam_calls` taken from the server's log."""
+    from local_runner import run_script as run_subprocess
+
+    moto_server.reset_state()
+
+    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None):
+        moto_server.reset_calls()
+        output = run_subprocess(
+            action, params or {}, config, entities, endpoint_url=moto_server.url, entity_details=entity_details
+        )
+        output.iam_calls = moto_server.iam_calls()
+        return output
+
+    return run
