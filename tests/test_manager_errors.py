@@ -76,15 +76,18 @@ def test_client_is_configured_for_timeouts_retries_region_and_ssl(aws):
     config = manager.iam.meta.config
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
     assert config.retries == {"mode": "standard", "total_max_attempts": 3}
-    assert config.region_name == "us-east-1"  # botocore then maps IAM to its global endpoint
+    assert manager.iam._request_signer._region_name == "us-east-1"  # IAM signs in us-east-1
     assert manager.iam._endpoint.http_session._verify is False
 
 
 def test_endpoint_follows_the_standard_override(aws, monkeypatch):
     from AWSIAMManager import AWSIAMManager
 
+    # With an override and no region anywhere, botocore would raise NoRegionError for IAM.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-    assert AWSIAMManager("AKIDEXAMPLE", "secret").iam.meta.endpoint_url == "http://127.0.0.1:9"
+    client = AWSIAMManager("AKIDEXAMPLE", "secret").iam
+    assert (client.meta.endpoint_url, client.meta.region_name) == ("http://127.0.0.1:9", "us-east-1")
 
 
 def imported_modules(path):
