@@ -219,10 +219,8 @@ def moto_server():
     """moto's server on loopback, shared by the end-to-end tests; state is reset per test."""
     from moto_server import MotoServer
 
-    server = MotoServer()
-    server.start() if hasattr(server, "start") and not getattr(server, "url", None) else None
-    yield server
-    server.stop()
+    with MotoServer() as server:
+        yield server
 
 
 @pytest.fixture
