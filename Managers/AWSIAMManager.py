@@ -1,6 +1,8 @@
 """The only module that talks to AWS. It owns the boto3 clients, paging and error translation,
 and returns datamodels, never messages."""
 
+import functools
+import re
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -16,6 +18,8 @@ from AWSIAMConstants import (
     READ_TIMEOUT_SECONDS,
 )
 from AWSIAMDatamodels import CallerIdentity, Group, Policy, User
+from BulkOutcomes import BulkOutcome, ItemStatus
+from InputValidation import is_valid_name
 from AWSIAMExceptions import (
     AccessDenied,
     AlreadyExists,
@@ -189,12 +193,128 @@ class AWSIAMManager:
         with translated("PutUserPolicy"):
             self.iam.put_user_policy(UserName=user_name, PolicyName=policy_name, PolicyDocument=document)
 
+    # --- Identity actions (issue 3): bulk create and group membership -----------------------
+    # Each settles every name under exactly one ItemStatus. A general error (access denied,
+    # throttling past the retries, no connection) stops the run but keeps what was already done,
+    # so the action can still report it.
+
+    def create_users(self, user_names: list[str]) -> BulkOutcome:
+        """One CreateUser per valid name; names failing the local check cost no call. Needs iam:CreateUser."""
+        return self._create_each(user_names, "user", self.create_user)
+
+    def create_groups(self, group_names: list[str]) -> BulkOutcome:
+        """One CreateGroup per valid name; names failing the local check cost no call. Needs iam:CreateGroup."""
+        return self._create_each(group_names, "group", self.create_group)
+
+    def add_users_to_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
+        """One AddUserToGroup per valid user, plus at most one GetGroup per run.
+        Needs iam:AddUserToGroup and iam:GetGroup."""
+        return self._change_membership(group_name, user_names, self.add_user_to_group, removing=False)
+
+    def remove_users_from_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
+        """One RemoveUserFromGroup per valid user, plus at most one GetGroup per run.
+        Needs iam:RemoveUserFromGroup and iam:GetGroup."""
+        return self._change_membership(group_name, user_names, self.remove_user_from_group, removing=True)
+
+    def _create_each(self, names: list[str], kind: str, create) -> BulkOutcome:
+        outcome = BulkOutcome()
+        valid = _set_aside_invalid(outcome, names, kind)
+        for index, name in enumerate(valid):
+            try:
+                outcome.created.append(create(name))
+            except (InvalidInput, AlreadyExists, LimitExceeded) as err:
+                # Keep calling after LimitExceeded: a later name may already exist, and each
+                # name gets IAM's real answer.
+                outcome.add(_CREATE_STATUS_BY_ERROR[type(err)], name)
+            except AWSIAMError as err:
+                outcome.stop(err, valid[index:])
+                break
+            else:
+                outcome.add(ItemStatus.DONE, name)
+        return outcome
+
+    def _change_membership(self, group_name: str, user_names: list[str], change, *, removing: bool) -> BulkOutcome:
+        outcome = BulkOutcome()
+        valid = _set_aside_invalid(outcome, user_names, "user")
+        if not is_valid_name(group_name, "group"):
+            outcome.add(ItemStatus.GROUP_INVALID, *valid)
+            return outcome
+
+        @functools.cache
+        def group_exists() -> bool:
+            # The run's one extra call, made only once a NoSuchEntity needs explaining.
+            return self._group_exists(group_name)
+
+        for index, user in enumerate(valid):
+            try:
+                status = self._membership_status(change, group_name, user, group_exists, removing=removing)
+            except AWSIAMError as err:
+                outcome.stop(err, valid[index:])
+                break
+            if status is ItemStatus.GROUP_MISSING:
+                # IAM would refuse every remaining user the same way: no point asking again.
+                outcome.add(status, *valid[index:])
+                break
+            outcome.add(status, user)
+        return outcome
+
+    def _membership_status(self, change, group_name: str, user: str, group_exists, *, removing: bool) -> ItemStatus:
+        """What one AddUserToGroup/RemoveUserFromGroup call came to.
+
+        NoSuchEntity does not say which entity is missing, so:
+        - IAM's message for a missing user is "The user with name X cannot be found." For
+          RemoveUserFromGroup IAM checks the user before the group, so a missing user is named
+          even when the group is missing too, as the spec asks. That text settles it, no call.
+        - Otherwise one GetGroup per run (cached) tells whether the group is missing.
+        - If the group exists, a remove failed because the user is not a member: moto says
+          "User X not in group Y"; IAM documents no separate error code for it.
+        """
+        try:
+            change(group_name, user)
+            return ItemStatus.DONE
+        except LimitExceeded:
+            return ItemStatus.LIMIT
+        except InvalidInput:
+            return ItemStatus.INVALID
+        except NotFound as err:
+            missing = err
+        # Outside the except block, so a failing GetGroup is not chained to the NoSuchEntity.
+        if _USER_NOT_FOUND.search(missing.aws_message):
+            return ItemStatus.USER_MISSING
+        if not group_exists():
+            return ItemStatus.GROUP_MISSING
+        return ItemStatus.NOT_MEMBER if removing else ItemStatus.USER_MISSING
+
+    def _group_exists(self, group_name: str) -> bool:
+        try:
+            self.get_group(group_name)
+        except NotFound:
+            return False
+        return True
+
 
 _ATTACH_BY_IDENTITY_TYPE = {
     "User": ("AttachUserPolicy", "UserName"),
     "Group": ("AttachGroupPolicy", "GroupName"),
     "Role": ("AttachRolePolicy", "RoleName"),
 }
+
+
+# --- Identity actions (issue 3): helpers ---------------------------------------------------
+
+_CREATE_STATUS_BY_ERROR = {
+    InvalidInput: ItemStatus.INVALID,
+    AlreadyExists: ItemStatus.EXISTS,
+    LimitExceeded: ItemStatus.LIMIT,
+}
+
+_USER_NOT_FOUND = re.compile(r"\buser with name \S+ cannot be found", re.IGNORECASE)
+
+
+def _set_aside_invalid(outcome: BulkOutcome, names: list[str], kind: str) -> list[str]:
+    """Record the names that break AWS's naming rule; return the others, in order."""
+    outcome.add(ItemStatus.INVALID, *(name for name in names if not is_valid_name(name, kind)))
+    return [name for name in names if is_valid_name(name, kind)]
 
 
 def _snake(operation: str) -> str:

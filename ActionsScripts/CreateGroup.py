@@ -1,0 +1,14 @@
+"""Create a Group: one CreateGroup per valid name; every name is reported under exactly one outcome."""
+
+import IdentityParser as parser
+from ActionRunner import run_action
+from AWSIAMConstants import CREATE_GROUP
+
+
+def perform(ctx):
+    group_names = ctx.name_list("Group Name")
+    return parser.created_result(CREATE_GROUP, "group", ctx.manager.create_groups(group_names))
+
+
+if __name__ == "__main__":
+    run_action(CREATE_GROUP, perform)

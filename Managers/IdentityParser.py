@@ -1,0 +1,148 @@
+"""Wording, JSON results and tables of the identity actions: Create a User, Create a Group,
+Add a User to a Group, Remove a User from a Group, List Users, List Groups."""
+
+from typing import Callable, Sequence
+
+from ActionResults import ActionResult, Table
+from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, ActionSpec
+from AWSIAMDatamodels import IAMObject
+from AWSIAMParser import join_names
+from BulkOutcomes import BulkOutcome, ItemStatus
+
+S = ItemStatus
+_CHARACTERS = f"alphanumeric characters and/or the following: {ALLOWED_NAME_CHARACTERS}."
+
+# --- Create a User / Create a Group: one line per outcome, in this order -----------------------
+CREATE_LINES = {
+    "user": {
+        S.DONE: "Successfully added the following users to IAM: {names}",
+        S.EXISTS: "Could not add the following users to IAM: {names}. Names must be unique within an account.",
+        S.INVALID: "Could not add the following users to IAM: {names}. Usernames must contain only " + _CHARACTERS,
+        S.LIMIT: "Could not add the following users to IAM: {names}. Reach to Users limitation in your aws account.",
+        S.NOT_PROCESSED: "Could not add the following users to IAM: {names}. The error stopped the action before them.",
+    },
+    "group": {
+        S.DONE: "Successfully added the following groups to IAM: {names}",
+        S.EXISTS: "Could not add the following groups to IAM: {names}. Names must be unique within an account.",
+        S.INVALID: "Could not add the following groups to IAM: {names}. Group names must contain only " + _CHARACTERS,
+        S.LIMIT: "Could not add the following groups to IAM: {names}. Reach to Groups limitation in your aws account.",
+        S.NOT_PROCESSED: "Could not add the following groups to IAM: {names}. The error stopped the action before them.",
+    },
+}
+# The FAILED reason when nothing was created: only the parts that apply, in this order.
+NOTHING_CREATED_PARTS = {
+    "user": {
+        S.INVALID: "{names}: Usernames must contain only " + _CHARACTERS,
+        S.EXISTS: "{names}: Names must be unique within an account.",
+        S.LIMIT: "{names}: Reach to Users limitation in your aws account.",
+    },
+    "group": {
+        S.INVALID: "{names}: Group names must contain only " + _CHARACTERS,
+        S.EXISTS: "{names}: Names must be unique within an account.",
+        S.LIMIT: "{names}: Reach to Groups limitation in your aws account.",
+    },
+}
+
+# --- Add a User to a Group / Remove a User from a Group ---------------------------------------
+# {names}: the users concerned; {user}: one user, for the lines written once per user.
+MEMBERSHIP_LINES = {
+    "add": {
+        S.DONE: "Successfully added the user {names} to the IAM group: {group}",
+        S.GROUP_MISSING: "Could not add {names} to {group}. The Group {group} cannot be found.",
+        S.USER_MISSING: "Could not add {user} to {group}. The user {user} cannot be found.",
+        S.LIMIT: "Could not add {names} to {group} because it attempted to create resources beyond the current AWS account limits.",
+        S.INVALID: "Could not add {names} to {group}. Names must contain only " + _CHARACTERS,
+        S.GROUP_INVALID: "Could not add {names} to {group}. Group names must contain only " + _CHARACTERS,
+        S.NOT_PROCESSED: "Could not add {names} to {group}. The error stopped the action before them.",
+    },
+    "remove": {
+        S.DONE: "{names} has been removed from group: {group}",
+        S.GROUP_MISSING: "Could not remove {names} from {group}. The Group {group} cannot be found.",
+        S.USER_MISSING: "Could not remove {user} from {group}. The user {user} cannot be found.",
+        S.NOT_MEMBER: "Could not remove {user} from {group}. The user {user} is not a member of the group {group}.",
+        S.LIMIT: "Could not remove {names} from {group} because it attempted to create resources beyond the current AWS account limits.",
+        S.INVALID: "Could not remove {names} from {group}. Names must contain only " + _CHARACTERS,
+        S.GROUP_INVALID: "Could not remove {names} from {group}. Group names must contain only " + _CHARACTERS,
+        S.NOT_PROCESSED: "Could not remove {names} from {group}. The error stopped the action before them.",
+    },
+}
+# Said once per user: each has its own reason.
+PER_USER_STATUSES = frozenset({S.USER_MISSING, S.NOT_MEMBER})
+
+# --- List Users / List Groups -----------------------------------------------------------------
+LISTING = {
+    "user": dict(
+        found="Successfully listed available users in AWS IAM",
+        empty="No users found in AWS IAM",
+        table="IAM Users",
+        columns=("Username", "User ID", "ARN", "Creation Date"),
+    ),
+    "group": dict(
+        found="Successfully listed available groups in AWS IAM",
+        empty="No Groups found in AWS IAM",
+        table="IAM Groups",
+        columns=("Group name", "Group ID", "ARN", "Creation Date"),
+    ),
+}
+
+
+# --- Create -----------------------------------------------------------------------------------
+
+def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionResult:
+    """At least one created: COMPLETED, true. None: FAILED with the combined reason.
+    A general error: FAILED, still listing what was created (also in the JSON result)."""
+    lines = _lines(CREATE_LINES[kind], outcome, lambda template, names: template.format(names=join_names(names)))
+    json_result = [item.to_json() for item in outcome.created]
+    if outcome.error is not None:
+        return ActionResult.failure(_after_error(spec, outcome.error, lines), json_result)
+    if not outcome.any_done:
+        parts = _lines(NOTHING_CREATED_PARTS[kind], outcome, lambda template, names: template.format(names=join_names(names)))
+        return ActionResult.failure(spec.failure(" ".join(parts)))
+    return ActionResult("\n".join(lines), success=True, json_result=json_result)
+
+
+# --- Membership -------------------------------------------------------------------------------
+
+def membership_result(spec: ActionSpec, change: str, group: str, outcome: BulkOutcome) -> ActionResult:
+    """change is "add" or "remove". Item errors never fail the action: nothing done is COMPLETED, false."""
+    templates = MEMBERSHIP_LINES[change]
+
+    def render(status_template: str, names: Sequence[str]) -> str:
+        return status_template.format(names=join_names(names), group=group)
+
+    lines = []
+    for status, template in templates.items():
+        names = outcome.of(status)
+        if not names:
+            continue
+        if status in PER_USER_STATUSES:
+            lines.extend(template.format(user=user, group=group) for user in names)
+        else:
+            lines.append(render(template, names))
+    if outcome.error is not None:
+        return ActionResult.failure(_after_error(spec, outcome.error, lines))
+    return ActionResult("\n".join(lines), success=outcome.any_done)
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+def listed_result(kind: str, items: Sequence[IAMObject]) -> ActionResult:
+    """The JSON result is always the list (empty when nothing was found), so playbooks see one shape."""
+    wording = LISTING[kind]
+    json_result = [item.to_json() for item in items]
+    if not items:
+        return ActionResult(wording["empty"], success=False, json_result=json_result)
+    table = Table(wording["table"], wording["columns"], [item.to_table_row() for item in items])
+    return ActionResult(wording["found"], success=True, json_result=json_result, tables=(table,))
+
+
+# --- Shared -----------------------------------------------------------------------------------
+
+def _lines(templates: dict, outcome: BulkOutcome, render: Callable[[str, list[str]], str]) -> list[str]:
+    """One line per status that occurred, in the templates' order."""
+    return [render(template, outcome.of(status)) for status, template in templates.items() if outcome.of(status)]
+
+
+def _after_error(spec: ActionSpec, error: Exception, progress: list[str]) -> str:
+    """The general error first, then every line of what happened before it."""
+    return "\n".join([spec.failure(error), *progress])
