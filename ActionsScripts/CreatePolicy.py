@@ -1,0 +1,25 @@
+"""Create a Policy: one customer-managed policy, checked locally before the single CreatePolicy."""
+
+import PolicyParser as parser
+from ActionRunner import run_action
+from AWSIAMConstants import CREATE_POLICY
+from AWSIAMExceptions import AlreadyExists, MalformedPolicy
+from InputValidation import is_valid_name
+from PolicyDocuments import MalformedDocument, check_policy_document
+
+
+def perform(ctx):
+    name = ctx.param("Policy Name", required=True)
+    description = ctx.param("Description")
+    if not is_valid_name(name, "policy"):
+        return parser.policy_name_invalid(name)
+    try:
+        document = check_policy_document(ctx.param("Policy Document"))
+        policy = ctx.manager.create_policy(name, document, description)
+    except (MalformedDocument, AlreadyExists, MalformedPolicy) as err:
+        return parser.policy_not_created(name, err)
+    return parser.policy_created(policy, description)
+
+
+if __name__ == "__main__":
+    run_action(CREATE_POLICY, perform)

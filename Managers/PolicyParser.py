@@ -1,0 +1,94 @@
+"""Wording, JSON results and tables of Create a Policy, List Policies and Attach a Policy."""
+
+from ActionResults import ActionResult, Table
+from AWSIAMDatamodels import Policy
+from AWSIAMExceptions import AlreadyExists, MalformedPolicy
+from PolicyDocuments import MalformedDocument
+from PolicyModels import AttachOutcome, AttachStatus, IdentityType
+
+# Create a Policy
+CREATED = "{name} policy was successfully created"
+NOT_CREATED = "Could not create {name} policy. "
+NAME_NOT_UNIQUE = "Policy names must be unique within an account."
+INVALID_POLICY_NAME = "Policy names must contain only alphanumeric characters and/or the following: +=,.@_-."
+MALFORMED = "The policy document was malformed. Reason: {reason}"
+
+# List Policies
+LISTED = "Successfully listed available policies in AWS IAM"
+MORE_MATCH = ". Please note, there are additional policies that match the provided filter."
+NONE_LISTED = "No Policies were found in AWS IAM"
+POLICIES_TABLE = "IAM Policies"
+POLICY_COLUMNS = ("Policy Name", "Policy ID", "Create Date", "Update Date")
+
+# Attach a Policy
+ATTACHED = "Policy was attached to {identity_type}: {identity}"
+SHADOWED = (
+    " An AWS managed policy is also named {name}; the customer managed policy {arn} was attached"
+    " instead of {shadowed_arn}."
+)
+NOT_ATTACHED = "Could not attach {policy} to {identity_type}: {identity}"
+INVALID_NAME = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
+INVALID_POLICY_ARN = ". A policy ARN must look like arn:aws:iam::123456789012:policy/Name."
+ATTACH_REFUSALS = {
+    AttachStatus.IDENTITY_MISSING: ". The {kind} {identity} cannot be found.",
+    AttachStatus.POLICY_MISSING: ". The policy {policy} cannot be found.",
+    AttachStatus.LIMIT_EXCEEDED: " because it attempted to create resources beyond the current AWS account limits.",
+}
+
+
+# --- Create a Policy ------------------------------------------------------------------------
+
+
+def policy_created(policy: Policy, description: str | None) -> ActionResult:
+    json_result = policy.to_json()
+    # A policy created this instant has no attachments; some IAM endpoints (moto among them) omit
+    # the counters, and playbooks should find the contract's fields on every run.
+    json_result.setdefault("AttachmentCount", 0)
+    json_result.setdefault("PermissionsBoundaryUsageCount", 0)
+    if description:
+        # IAM's CreatePolicy answer leaves the description out; the analyst gave it, so show it.
+        json_result.setdefault("Description", description)
+    return ActionResult(CREATED.format(name=policy.name), success=True, json_result=json_result)
+
+
+def policy_name_invalid(name: str) -> ActionResult:
+    return ActionResult.failure(NOT_CREATED.format(name=name) + INVALID_POLICY_NAME)
+
+
+def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument) -> ActionResult:
+    reasons = {
+        AlreadyExists: lambda: NAME_NOT_UNIQUE,
+        MalformedPolicy: lambda: MALFORMED.format(reason=error.aws_message),
+        MalformedDocument: lambda: MALFORMED.format(reason=error.reason),
+    }
+    return ActionResult.failure(NOT_CREATED.format(name=name) + reasons[type(error)]())
+
+
+# --- List Policies --------------------------------------------------------------------------
+
+
+def policies_listed(policies: list[Policy], *, more: bool) -> ActionResult:
+    if not policies:
+        return ActionResult(NONE_LISTED, success=False, json_result=[])
+    table = Table(POLICIES_TABLE, POLICY_COLUMNS, [policy.to_table_row() for policy in policies])
+    message = LISTED + (MORE_MATCH if more else "")
+    return ActionResult(message, success=True, json_result=[policy.to_json() for policy in policies], tables=(table,))
+
+
+# --- Attach a Policy ------------------------------------------------------------------------
+
+
+def attach_input_invalid(policy: str, identity_type: IdentityType, identity: str, *, arn: bool = False) -> ActionResult:
+    reason = INVALID_POLICY_ARN if arn else INVALID_NAME
+    return ActionResult.failure(NOT_ATTACHED.format(policy=policy, identity_type=identity_type, identity=identity) + reason)
+
+
+def attach_result(policy: str, identity_type: IdentityType, identity: str, outcome: AttachOutcome) -> ActionResult:
+    if outcome.status is AttachStatus.ATTACHED:
+        message = ATTACHED.format(identity_type=identity_type, identity=identity)
+        if outcome.match.shadowed_arn:
+            message += SHADOWED.format(name=policy, arn=outcome.match.arn, shadowed_arn=outcome.match.shadowed_arn)
+        return ActionResult(message, success=True)
+    head = NOT_ATTACHED.format(policy=policy, identity_type=identity_type, identity=identity)
+    tail = ATTACH_REFUSALS[outcome.status].format(kind=identity_type.kind, identity=identity, policy=policy)
+    return ActionResult.failure(head + tail)
