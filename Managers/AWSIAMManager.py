@@ -4,7 +4,7 @@ and returns datamodels, never messages."""
 import functools
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import boto3
 from botocore.config import Config
@@ -30,6 +30,9 @@ from AWSIAMExceptions import (
     MalformedPolicy,
     NotFound,
 )
+from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
+from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
+from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, parse_user_reference
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "NoSuchEntity": NotFound,
@@ -291,6 +294,129 @@ class AWSIAMManager:
         except NotFound:
             return False
         return True
+
+    # --- Policies and containment (issue 4: Attach a Policy, Disable User Access) -----------
+
+    def find_policy(self, name: str) -> PolicyMatch | None:
+        """The managed policy a friendly name means; customer-managed wins over AWS-managed.
+        Needs sts:GetCallerIdentity, iam:GetPolicy and, for policies with a path, iam:ListPolicies."""
+        caller = self.get_caller_identity()
+        # Both direct reads are made even when the first one hits: the second is what tells the
+        # analyst that an AWS-managed policy of the same name was passed over. It keeps the
+        # common case at four calls (STS, two GetPolicy, the attach) whichever kind it is.
+        customer = self._policy_or_none(f"arn:{caller.partition}:iam::{caller.account}:policy/{name}")
+        aws_managed = self._policy_or_none(f"arn:{caller.partition}:iam::aws:policy/{name}")
+        if customer is None and aws_managed is None:
+            customer, aws_managed = self._scan_policies_named(name)
+        if customer is not None:
+            return PolicyMatch(customer.arn, shadowed_arn=aws_managed.arn if aws_managed else None)
+        return PolicyMatch(aws_managed.arn) if aws_managed is not None else None
+
+    def _policy_or_none(self, policy_arn: str) -> Policy | None:
+        try:
+            return self.get_policy(policy_arn)
+        except NotFound:
+            return None
+
+    def _scan_policies_named(self, name: str) -> tuple[Policy | None, Policy | None]:
+        """(customer-managed, AWS-managed) policies called `name` under any path. Policy names are
+        unique per kind regardless of case and path, so each kind has at most one."""
+        found = {}
+        pages = self.iam.get_paginator("list_policies").paginate(Scope="All", PaginationConfig={"PageSize": PAGE_SIZE})
+        with translated("ListPolicies"):
+            for page in pages:
+                for item in page["Policies"]:
+                    if item["PolicyName"].lower() == name.lower():
+                        policy = Policy(item)
+                        found[policy.is_aws_managed] = policy
+        return found.get(False), found.get(True)
+
+    def attach_managed_policy(self, identity_type: str, identity_name: str, policy: PolicyReference) -> AttachOutcome:
+        """Resolve the policy (unless given as an ARN) and attach it to the user, group or role.
+        Needs what find_policy needs, plus iam:Attach{User,Group,Role}Policy."""
+        match = PolicyMatch(policy.arn) if policy.arn else self.find_policy(policy.name)
+        if match is None:
+            return AttachOutcome(AttachStatus.POLICY_MISSING)
+        try:
+            self.attach_policy(identity_type, identity_name, match.arn)
+        except NotFound:
+            # NoSuchEntity covers a missing identity and a missing policy alike. A resolved policy
+            # was just read; only an ARN taken on trust needs the one extra read to tell them apart.
+            if policy.arn and self._policy_or_none(policy.arn) is None:
+                return AttachOutcome(AttachStatus.POLICY_MISSING)
+            return AttachOutcome(AttachStatus.IDENTITY_MISSING, match)
+        except LimitExceeded:
+            return AttachOutcome(AttachStatus.LIMIT_EXCEEDED, match)
+        return AttachOutcome(AttachStatus.ATTACHED, match)
+
+    def disable_users(self, lookups: Sequence[str]) -> DisableRun:
+        """Put the deny-all inline policy on each user named by an entity, touching nothing else.
+        Needs iam:PutUserPolicy; iam:ListUsers when a name's case differs; sts:GetCallerIdentity for ARNs.
+        A connection or credential failure stops the run; every other error is the user's own."""
+        outcomes: list[DisableOutcome] = []
+        for index, lookup in enumerate(lookups):
+            try:
+                outcomes.append(self._disable_user(lookup))
+            except ConnectionFailure as err:
+                outcomes.append(DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err))
+                outcomes.extend(
+                    DisableOutcome(rest, DisableStatus.FAILED, _name_in(rest), cause=DisableCause.NOT_ATTEMPTED)
+                    for rest in lookups[index + 1:]
+                )
+                return DisableRun(tuple(outcomes), error=err)
+            except AWSIAMError as err:
+                outcomes.append(DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err))
+        return DisableRun(tuple(outcomes))
+
+    def _disable_user(self, lookup: str) -> DisableOutcome:
+        reference = parse_user_reference(lookup)
+        if reference is None:
+            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, cause=DisableCause.NOT_A_USER_NAME)
+        if reference.account and reference.account != self._caller().account:
+            # Same-named users exist in many accounts; disabling ours for another's ARN would be wrong.
+            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.OTHER_ACCOUNT)
+        try:
+            self.put_user_policy(reference.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
+            return DisableOutcome(lookup, DisableStatus.DISABLED, reference.name, reference.arn)
+        except NotFound:
+            pass
+        user = self._users_by_lower_name().get(reference.name.lower())
+        if user is None or user.name == reference.name:
+            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.NO_SUCH_USER)
+        try:
+            self.put_user_policy(user.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
+        except NotFound:  # deleted in between
+            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, user.name, user.arn, cause=DisableCause.NO_SUCH_USER)
+        return DisableOutcome(lookup, DisableStatus.DISABLED, user.name, user.arn)
+
+    def _caller(self) -> CallerIdentity:
+        if getattr(self, "_caller_identity", None) is None:
+            self._caller_identity = self.get_caller_identity()
+        return self._caller_identity
+
+    def _users_by_lower_name(self) -> dict[str, User]:
+        """Every user of the account, listed at most once per run (1000 per call); a failed
+        listing is not retried for the next entity either."""
+        if getattr(self, "_user_listing", None) is None:
+            try:
+                users = self.all_users()
+                self._user_listing = {user.name.lower(): user for user in users}
+            except AWSIAMError as err:
+                self._user_listing = err
+        if isinstance(self._user_listing, AWSIAMError):
+            raise self._user_listing
+        return self._user_listing
+
+    def all_users(self) -> list[User]:
+        """Every user of the account, 1000 per call. Needs iam:ListUsers."""
+        pages = self.iam.get_paginator("list_users").paginate(PaginationConfig={"PageSize": PAGE_SIZE})
+        with translated("ListUsers"):
+            return [User(item) for page in pages for item in page["Users"]]
+
+
+def _name_in(lookup: str) -> str | None:
+    reference = parse_user_reference(lookup)
+    return reference.name if reference else None
 
 
 _ATTACH_BY_IDENTITY_TYPE = {
