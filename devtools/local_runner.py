@@ -1,0 +1,229 @@
+"""Run an action script the way the SOAR platform does, locally (dev/test tooling only).
+
+    from local_runner import run_script
+    out = run_script("List Users", {"Max Users to Return": 5},
+                     {"AWS Access Key ID": "testing", "AWS Secret Key": "testing", "Verify SSL": True},
+                     endpoint_url=server.url)
+    out.state, out.message, out.json_result, out.tables["IAM Users"], out.configuration_fetches
+
+The script runs as `python ActionsScripts/<Stem>.py <AppKey>` in a subprocess, with the context
+JSON on stdin and only Managers/ and the SDK stand-in (devtools/soar_sdk/) on PYTHONPATH.
+The configuration and entity details reach the stand-in through a temp file (SOAR_LOCAL_CONFIG).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SDK_DIR = Path(__file__).resolve().parent / "soar_sdk"
+INTEGRATION = "AWSIAM"
+DEFAULT_ENTITY_TYPE = "USERUNIQNAME"
+
+STATE_NAMES = {0: "COMPLETED", 1: "INPROGRESS", 2: "FAILED", 3: "TIMEDOUT"}
+OUTPUT_KEYS = {"Message", "ResultObjectJson", "ResultValue", "DebugOutput", "ExecutionState"}
+
+# Variables through which boto3 could find credentials or an endpoint other than the ones this
+# run sets on purpose; AWSIAM_* holds the developer's real keys for run_action.py --real-aws.
+_STRIPPED_PREFIXES = ("AWS_", "AWSIAM_", "BOTO_")
+
+
+class RunnerError(RuntimeError):
+    """The script did not produce the platform's output JSON (crash, timeout, stray print)."""
+
+    def __init__(self, message, *, exit_code=None, stdout="", stderr=""):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@dataclass
+class ActionOutput:
+    message: str
+    state: int
+    result_value: object
+    json_result: object          # parsed RawJson of the "JsonResult" entry, or None
+    tables: dict                 # title -> list of CSV lines
+    debug_output: str
+    stdout: str
+    stderr: str
+    exit_code: int
+    raw: dict                    # the output object as the script printed it
+    configuration_fetches: int | None
+    wall_seconds: float
+
+    @property
+    def state_name(self):
+        return STATE_NAMES.get(self.state, str(self.state))
+
+
+def action_stems():
+    """{display name: file stem} from ActionsDefinitions/*.actiondef."""
+    stems = {}
+    for path in sorted((REPO_ROOT / "ActionsDefinitions").glob("*.actiondef")):
+        try:
+            stems[json.loads(path.read_text(encoding="utf-8-sig"))["Name"]] = path.stem
+        except (ValueError, KeyError):
+            continue  # a broken .actiondef is the package validator's business, not ours
+    return stems
+
+
+def resolve_script(action):
+    """The script path for a display name ("List Users") or a stem ("ListUsers")."""
+    stem = action_stems().get(action, action)
+    script = REPO_ROOT / "ActionsScripts" / f"{stem}.py"
+    if not script.is_file():
+        known = ", ".join(sorted(action_stems())) or "none"
+        raise RunnerError(f"No action script for {action!r} (looked for {script}); "
+                          f"actions defined: {known}")
+    return script
+
+
+def build_context(action_name, parameters=None, entities=None, *, timeout=120):
+    """The stdin context the platform would send, with every required key."""
+    return {
+        "target_entities": [{"item1": ident, "item2": etype} for ident, etype in
+                            _entity_pairs(entities)],
+        "case_id": 1,
+        "alert_id": "LOCAL-ALERT-1",
+        "environment": "Default Environment",
+        "workflow_id": "local-run",
+        "workflow_instance_id": "local-run",
+        "parameters": {name: _as_param_string(value) for name, value in (parameters or {}).items()},
+        "integration_identifier": INTEGRATION,
+        "integration_instance": "local-instance",
+        "action_definition_name": action_name,
+        "original_requesting_user": "local-runner",
+        "default_result_value": "",
+        "execution_deadline_unix_time_ms": int((time.time() + timeout) * 1000),
+        "max_json_result_size": 15,
+        "use_proxy_settings": False,
+    }
+
+
+def run_script(action, parameters=None, configuration=None, entities=None, *,
+               endpoint_url=None, entity_details=None, env=None, timeout=120):
+    """Run one action script in a subprocess and return what the platform would record.
+
+    action: display name or file stem. parameters: {name: value}; bools become "true"/"false",
+    other values str(), None "". configuration: {PropertyName: value} of the AWSIAM instance;
+    values become strings the same way (None stays None), as the platform delivers them.
+    entities: identifiers (type USERUNIQNAME) or (identifier, entity_type) pairs.
+    entity_details: {identifier as sent: {"additional_properties": {...}}}.
+    endpoint_url: sets AWS_ENDPOINT_URL (e.g. a MotoServer's url). env: extra variables, last.
+    """
+    script = resolve_script(action)
+    context = build_context(action, parameters, entities, timeout=timeout)
+    as_sent = {name: None if value is None else _as_param_string(value)
+               for name, value in (configuration or {}).items()}
+    with tempfile.TemporaryDirectory(prefix="soar-local-") as tmp:
+        config_path = Path(tmp, "local_source.json")
+        stats_path = Path(tmp, "stats.json")
+        # Holds the secret: lives only in this private temp dir, for the length of the run.
+        config_path.write_text(json.dumps({
+            "configuration": {INTEGRATION: as_sent},
+            "entity_details": dict(entity_details or {}),
+        }), encoding="utf-8")
+
+        child_env = _child_env(config_path, stats_path, endpoint_url, env)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(
+                [sys.executable, str(script), uuid.uuid4().hex],
+                input=json.dumps(context).encode("utf-8"), capture_output=True,
+                env=child_env, cwd=tmp, timeout=timeout)
+        except subprocess.TimeoutExpired as err:
+            raise RunnerError(f"{script.name} did not finish within {timeout}s",
+                              stdout=_text(err.stdout), stderr=_text(err.stderr)) from err
+        wall = time.monotonic() - started
+        fetches = (json.loads(stats_path.read_text(encoding="utf-8"))["configuration_fetches"]
+                   if stats_path.exists() else None)
+
+    stdout, stderr = _text(proc.stdout), _text(proc.stderr)
+    raw = _parse_output(script.name, proc.returncode, stdout, stderr)
+    entries = json.loads(raw["ResultObjectJson"]) if raw["ResultObjectJson"] else {}
+    return ActionOutput(
+        message=raw["Message"], state=raw["ExecutionState"], result_value=raw["ResultValue"],
+        json_result=_json_result(entries), tables=_tables(entries),
+        debug_output=raw["DebugOutput"], stdout=stdout, stderr=stderr,
+        exit_code=proc.returncode, raw=raw, configuration_fetches=fetches, wall_seconds=wall)
+
+
+def _entity_pairs(entities):
+    for entity in entities or ():
+        if isinstance(entity, str):
+            yield entity, DEFAULT_ENTITY_TYPE
+        else:
+            identifier, entity_type = entity
+            yield identifier, entity_type
+
+
+def _as_param_string(value):
+    # The platform sends every action parameter and configuration value as a string.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _child_env(config_path, stats_path, endpoint_url, extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_STRIPPED_PREFIXES)}
+    # No shared config/credentials files and no instance metadata: the only credentials a
+    # local run can use are the ones in the configuration.
+    env.update({
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "Managers"), str(SDK_DIR)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "SOAR_LOCAL_CONFIG": str(config_path),
+        "SOAR_LOCAL_STATS": str(stats_path),
+    })
+    if endpoint_url:
+        env["AWS_ENDPOINT_URL"] = endpoint_url
+    env.update(extra or {})
+    return env
+
+
+def _parse_output(script_name, exit_code, stdout, stderr):
+    try:
+        raw = json.loads(stdout)
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict) or not OUTPUT_KEYS <= raw.keys():
+        what = "no output" if not stdout.strip() else "output that is not the result JSON"
+        raise RunnerError(
+            f"{script_name} exited with code {exit_code} and {what}.\n"
+            f"--- stdout ---\n{stdout[-4000:]}\n--- stderr ---\n{stderr[-4000:]}",
+            exit_code=exit_code, stdout=stdout, stderr=stderr)
+    return raw
+
+
+def _json_result(entries):
+    for key in ("JsonResult", "JsonResult_None"):
+        raw_json = entries.get(key, {}).get("RawJson")
+        if raw_json:
+            return json.loads(raw_json)
+    return None
+
+
+def _tables(entries):
+    tables = {}
+    for key, entry in entries.items():
+        if entry.get("CSVLines"):
+            # Title is the name as given; the key carries a "_<type>" suffix in the new format.
+            tables[entry.get("Title") or key.rsplit("_", 1)[0]] = list(entry["CSVLines"])
+    return tables
+
+
+def _text(data):
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else (data or "")

@@ -1,0 +1,162 @@
+"""Run one AWSIAM action locally and show what the analyst would see on the case wall.
+
+    python devtools/run_action.py "List Users" -p "Max Users to Return=5"
+    python devtools/run_action.py "Disable User Access" -e USERUNIQNAME:alice -e bob
+    python devtools/run_action.py Ping --endpoint http://127.0.0.1:5000   # shared moto server
+    python devtools/run_action.py Ping --real-aws   # keys from AWSIAM_ACCESS_KEY_ID / AWSIAM_SECRET_KEY
+
+By default the action runs against a fresh embedded moto server (throw-away state). To keep state
+across runs, start `python devtools/moto_server.py` and pass its URL with --endpoint.
+"""
+
+import argparse
+import csv
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from local_runner import DEFAULT_ENTITY_TYPE, RunnerError, resolve_script, run_script  # noqa: E402
+from moto_server import MotoServer, fetch_calls  # noqa: E402
+
+KEY_ID_ENV, SECRET_ENV = "AWSIAM_ACCESS_KEY_ID", "AWSIAM_SECRET_KEY"
+MOTO_KEYS = {"AWS Access Key ID": "testing", "AWS Secret Key": "testing"}
+
+
+def main(argv=None):
+    args = _parse_args(argv)
+    try:
+        parameters = dict(_split(p, "=", "-p") for p in args.param)
+        entities = [_entity(e) for e in args.entity]
+        resolve_script(args.action)  # fail before starting a server
+    except (ValueError, RunnerError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    real_aws = args.real_aws or (not args.endpoint and (KEY_ID_ENV in os.environ
+                                                         or SECRET_ENV in os.environ))
+    if real_aws:
+        if not (os.environ.get(KEY_ID_ENV) and os.environ.get(SECRET_ENV)):
+            print(f"error: real AWS needs {KEY_ID_ENV} and {SECRET_ENV} in the environment",
+                  file=sys.stderr)
+            return 2
+        keys = {"AWS Access Key ID": os.environ[KEY_ID_ENV],
+                "AWS Secret Key": os.environ[SECRET_ENV]}
+    else:
+        keys = dict(MOTO_KEYS)
+    configuration = {**keys, "Verify SSL": args.verify_ssl == "true"}
+
+    server = None if (real_aws or args.endpoint) else MotoServer()
+    endpoint = None if real_aws else (args.endpoint or server.url)
+    target = (f"real AWS (keys from {KEY_ID_ENV})" if real_aws else
+              f"moto at {endpoint}" + (" (embedded, fresh state)" if server else ""))
+    if real_aws:
+        print(f"Running {args.action!r} against REAL AWS with the keys in {KEY_ID_ENV}.",
+              file=sys.stderr)
+    calls_before = None if real_aws else fetch_calls(endpoint)
+    try:
+        output = run_script(args.action, parameters, configuration, entities,
+                            endpoint_url=endpoint)
+    except RunnerError as err:
+        print(f"Action {args.action!r} produced no result ({target}).\n{err}", file=sys.stderr)
+        return 1
+    finally:
+        calls_after = None if real_aws else fetch_calls(endpoint)
+        if server:
+            server.stop()
+
+    # Requests made during this run: the server's log may hold earlier runs' calls too.
+    calls = (None if calls_before is None or calls_after is None
+             else calls_after[len(calls_before):])
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(output), "state_name": output.state_name,
+                          "aws_calls": calls}, indent=2, default=str))
+    else:
+        _show(args.action, target, output, calls, verbose=args.verbose)
+    return 0
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("action", help='display name ("List Users") or script stem (ListUsers)')
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="an action parameter (repeatable)")
+    parser.add_argument("-e", "--entity", action="append", default=[], metavar="[TYPE:]ID",
+                        help=f"a target entity (repeatable); type defaults to {DEFAULT_ENTITY_TYPE}")
+    parser.add_argument("--endpoint", metavar="URL", help="use this moto server instead of a fresh one")
+    parser.add_argument("--real-aws", action="store_true",
+                        help=f"call real AWS with keys from {KEY_ID_ENV} and {SECRET_ENV}")
+    parser.add_argument("--verify-ssl", choices=("true", "false"), default="true")
+    parser.add_argument("--json", action="store_true", help="print the raw ActionOutput as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also print the script's DebugOutput and stderr")
+    args = parser.parse_args(argv)
+    if args.real_aws and args.endpoint:
+        parser.error("--real-aws and --endpoint exclude each other")
+    return args
+
+
+def _split(text, sep, flag):
+    name, found, value = text.partition(sep)
+    if not found or not name.strip():
+        raise ValueError(f"{flag} expects NAME{sep}VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def _entity(text):
+    # "arn:aws:iam::..." contains colons but no type prefix.
+    prefix, found, rest = text.partition(":")
+    if found and prefix != "arn" and rest:
+        return rest, prefix
+    return text, DEFAULT_ENTITY_TYPE
+
+
+def _show(action, target, out, calls, *, verbose):
+    print(f"Action:        {action}  ({target})")
+    print(f"State:         {out.state_name}")
+    print(f"Result value:  {json.dumps(out.result_value)}")
+    print("Message:")
+    for line in (out.message or "").splitlines() or [""]:
+        print(f"  {line}")
+    if out.json_result is not None:
+        print("JSON result:")
+        print(_indent(json.dumps(out.json_result, indent=2)))
+    for title, lines in out.tables.items():
+        print(f"Table: {title}")
+        print(_indent(_aligned(lines)))
+    if calls is None:
+        print("IAM calls:     not recorded (no request log at this endpoint)")
+    else:
+        iam = [action for service, action in calls if service == "iam"]
+        other = [f"{service}:{action}" for service, action in calls if service != "iam"]
+        print(f"IAM calls ({len(iam)}): {', '.join(iam) or 'none'}")
+        if other:
+            print(f"Other AWS calls: {', '.join(other)}")
+    print(f"Config fetches: {out.configuration_fetches}    ({out.wall_seconds:.2f}s)")
+    if verbose:
+        print("DebugOutput:")
+        print(_indent(out.debug_output.rstrip()))
+        if out.stderr.strip():
+            print("stderr:")
+            print(_indent(out.stderr.rstrip()))
+
+
+def _aligned(csv_lines):
+    rows = list(csv.reader(csv_lines))
+    widths = [max(len(row[i]) for row in rows if i < len(row))
+              for i in range(max(map(len, rows), default=0))]
+    text = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    if len(text) > 1:
+        text.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(text)
+
+
+def _indent(text):
+    return "\n".join(f"  {line}" for line in text.splitlines())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""local_runner.run_script and the run_action CLI, on throwaway scripts in a fake tree."""
+
+import json
+import os
+
+import pytest
+
+import local_runner
+import run_action
+from .conftest import SECRET
+from local_runner import RunnerError, run_script
+
+ECHO = '''
+    import json, os, sys
+    from SiemplifyAction import SiemplifyAction
+    from SiemplifyUtils import output_handler
+
+    @output_handler
+    def main():
+        siemplify = SiemplifyAction()
+        conf = siemplify.get_configuration("AWSIAM")
+        siemplify.result.add_result_json({
+            "argv": sys.argv[1:], "parameters": siemplify.parameters,
+            "configuration": {k: v for k, v in conf.items() if k != "AWS Secret Key"},
+            "verify_ssl": siemplify.extract_configuration_param("AWSIAM", "Verify SSL", input_type=bool),
+            "entities": [[e.identifier, e.entity_type, e.additional_properties]
+                         for e in siemplify.target_entities],
+            "aws_env": sorted(k for k in os.environ if k.startswith("AWS")),
+            "endpoint": os.environ.get("AWS_ENDPOINT_URL"),
+            "pythonpath": os.environ["PYTHONPATH"].split(os.pathsep)})
+        siemplify.result.add_data_table("IAM Users", ["Username,User ID", "alice,AID1"])
+        if siemplify.parameters.get("Mode") == "crash":
+            raise RuntimeError("boom")
+        siemplify.end("Echoed.", True)
+
+    if __name__ == "__main__":
+        main()
+'''
+
+IAM_CALLER = '''
+    import boto3
+    from SiemplifyAction import SiemplifyAction
+
+    siemplify = SiemplifyAction()
+    conf = siemplify.get_configuration("AWSIAM")
+    session = boto3.session.Session(aws_access_key_id=conf["AWS Access Key ID"],
+                                    aws_secret_access_key=conf["AWS Secret Key"],
+                                    region_name="us-east-1")
+    users = session.client("iam").list_users(MaxItems=1)["Users"]
+    account = session.client("sts").get_caller_identity()["Account"]
+    siemplify.end(f"{len(users)} users in {account}", True)
+'''
+
+CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": SECRET, "Verify SSL": False}
+
+
+@pytest.fixture
+def echo(fake_repo):
+    fake_repo("Echo Things", "EchoThings", ECHO)
+
+
+def test_runs_by_display_name_with_the_platform_context(echo, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    monkeypatch.setenv("AWSIAM_SECRET_KEY", "real-secret")
+
+    out = run_script("Echo Things", {"Max": 5, "Flag": True, "Empty": None}, CONFIG,
+                     ["Alice", ("host-1", "HOSTNAME")], endpoint_url="http://127.0.0.1:1")
+
+    assert (out.message, out.state, out.state_name, out.result_value) == \
+        ("Echoed.", 0, "COMPLETED", True)
+    result = out.json_result
+    assert result["parameters"] == {"Max": "5", "Flag": "true", "Empty": ""}
+    assert result["verify_ssl"] is False
+    assert result["configuration"] == {"AWS Access Key ID": "testing", "Verify SSL": "false"}
+    assert result["entities"] == [["ALICE", "USERUNIQNAME", {"OriginalIdentifier": "Alice"}],
+                                  ["HOST-1", "HOSTNAME", {"OriginalIdentifier": "host-1"}]]
+    assert len(result["argv"]) == 1  # the AppKey
+    assert result["endpoint"] == "http://127.0.0.1:1"
+    assert result["aws_env"] == ["AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED",
+                                 "AWS_ENDPOINT_URL", "AWS_SHARED_CREDENTIALS_FILE"]
+    assert result["pythonpath"] == [str(local_runner.REPO_ROOT / "Managers"),
+                                    str(local_runner.SDK_DIR)]
+    assert out.tables == {"IAM Users": ["Username,User ID", "alice,AID1"]}
+    assert out.configuration_fetches == 2
+    assert out.exit_code == 0 and out.raw["Message"] == "Echoed."
+
+
+def test_runs_by_stem_and_passes_entity_details(echo):
+    out = run_script("EchoThings", entities=["bob"],
+                     entity_details={"bob": {"additional_properties": {"Title": "x"}}})
+
+    assert out.json_result["entities"] == [["BOB", "USERUNIQNAME", {"Title": "x"}]]
+    assert out.json_result["endpoint"] is None
+
+
+def test_secret_is_not_in_the_output(echo):
+    out = run_script("Echo Things", {}, CONFIG)
+
+    assert SECRET not in out.stdout + out.stderr
+
+
+def test_crash_raises_with_stderr(echo):
+    with pytest.raises(RunnerError, match="exited with code 1 and no output") as err:
+        run_script("Echo Things", {"Mode": "crash"}, CONFIG)
+
+    assert err.value.exit_code == 1
+    assert "RuntimeError: boom" in err.value.stderr
+
+
+def test_stray_print_to_stdout_is_an_error(fake_repo):
+    fake_repo("Noisy", "Noisy", 'print("not json")\n')
+
+    with pytest.raises(RunnerError, match="not the result JSON"):
+        run_script("Noisy")
+
+
+def test_unknown_action_names_the_known_ones(echo):
+    with pytest.raises(RunnerError, match="actions defined: Echo Things"):
+        run_script("No Such Action")
+
+
+def test_script_calls_reach_the_moto_server(fake_repo, moto):
+    fake_repo("Count Users", "CountUsers", IAM_CALLER)
+
+    out = run_script("Count Users", configuration=CONFIG, endpoint_url=moto.url)
+
+    assert out.message == "0 users in 123456789012"
+    assert moto.iam_calls() == ["ListUsers"]
+    assert moto.calls_for("sts") == ["GetCallerIdentity"]
+
+
+# ----- CLI -------------------------------------------------------------------------------------
+
+def test_cli_shows_what_the_analyst_sees(echo, moto, capsys, monkeypatch):
+    monkeypatch.delenv("AWSIAM_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWSIAM_SECRET_KEY", raising=False)
+
+    code = run_action.main(["Echo Things", "-p", "Max=5", "-e", "USERUNIQNAME:alice",
+                            "-e", "arn:aws:iam::123456789012:user/bob", "--endpoint", moto.url])
+
+    shown = capsys.readouterr().out
+    assert code == 0
+    assert "State:         COMPLETED" in shown
+    assert "Result value:  true" in shown
+    assert "  Echoed." in shown
+    assert "  Username | User ID\n  ---------+--------\n  alice    | AID1" in shown
+    assert '"ARN:AWS:IAM::123456789012:USER/BOB"' in shown
+    assert "IAM calls (0): none" in shown
+
+
+def test_cli_json_and_exit_code_on_crash(echo, capsys, monkeypatch):
+    monkeypatch.setenv("AWSIAM_ACCESS_KEY_ID", "AKIAREAL")
+    monkeypatch.setenv("AWSIAM_SECRET_KEY", "real-secret-value")
+
+    assert run_action.main(["Echo Things", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["state_name"] == "COMPLETED" and shown["aws_calls"] is None  # real AWS: no log
+    assert shown["json_result"]["endpoint"] is None
+    assert "real-secret-value" not in json.dumps(shown)
+
+    assert run_action.main(["Echo Things", "-p", "Mode=crash", "--endpoint", "http://127.0.0.1:9"]) == 1
+
+
+def test_cli_rejects_a_malformed_param(echo, capsys):
+    assert run_action.main(["Echo Things", "-p", "no-equals-sign"]) == 2
+    assert "expects NAME=VALUE" in capsys.readouterr().err
