@@ -1,0 +1,38 @@
+# AWSIAM SOAR integration: local environment, tests, demo and the import package.
+# Needs only GNU make and Python 3.11 (with its venv module); everything else is installed into .venv.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+# Remade (from scratch) whenever the declared requirements change.
+VENV_STAMP := $(VENV)/.installed
+
+.PHONY: venv test demo package clean distclean
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml devtools/requirements.py
+	@test -n "$(PYTHON)" || { echo "error: python3.11 not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "error: $(PYTHON) is not Python 3.11; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	rm -rf $(VENV)
+	"$(PYTHON)" -m venv $(VENV)
+	$(VENV_PYTHON) devtools/requirements.py runtime dev > $(VENV)/requirements.txt
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -q -r $(VENV)/requirements.txt
+	touch $@
+
+test: venv
+	$(VENV_PYTHON) -m pytest
+
+demo: venv
+	$(VENV_PYTHON) devtools/demo.py
+
+package: venv
+	$(VENV_PYTHON) devtools/build_package.py
+
+clean:
+	rm -rf build dist .pytest_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
