@@ -106,7 +106,8 @@ class AWSIAMManager:
         while short of the limit. The bool says whether more items match than were returned."""
         paginator = self.iam.get_paginator(operation)
         pages = paginator.paginate(**params, PaginationConfig={"MaxItems": limit, "PageSize": min(limit, PAGE_SIZE)})
-        with translated(operation):
+        # Messages name the API operation (ListUsers), not boto3's method name (list_users).
+        with translated(self.iam.meta.method_to_api_mapping.get(operation, operation)):
             result = pages.build_full_result()
         # botocore leaves a resume token exactly when it stopped with items left over.
         return result.get(result_key, []), "NextToken" in result
