@@ -8,6 +8,7 @@ Two levels, as the platform has them:
   server, and reads the IAM calls from the server's request log.
 """
 
+import csv
 import io
 import json
 import runpy
@@ -22,6 +23,7 @@ for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtoo
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from local_runner import build_context, resolve_script  # noqa: E402
 from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
 from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
 
@@ -29,29 +31,6 @@ SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 CONFIG = {"AWS Access Key ID": "AKIAIOSFODNN7EXAMPLE", "AWS Secret Key": SECRET, "Verify SSL": "true"}
 
 __all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG"]
-
-
-def script_for(action: str) -> Path:
-    """An action's script, by display name or stem."""
-    for definition in (ROOT / "ActionsDefinitions").glob("*.actiondef"):
-        if definition.stem == action or json.loads(definition.read_text())["Name"] == action:
-            return ROOT / "ActionsScripts" / f"{definition.stem}.py"
-    raise LookupError(f"No action named {action!r}")
-
-
-def context_for(action: str, params: dict | None, entities: list | None) -> dict:
-    def as_text(value):
-        return str(value).lower() if isinstance(value, bool) else ("" if value is None else str(value))
-
-    return {
-        "target_entities": [
-            {"item1": identifier, "item2": entity_type} for identifier, entity_type in (entities or [])
-        ],
-        "case_id": 1, "alert_id": "ALERT-1", "environment": "Default Environment", "workflow_id": "",
-        "parameters": {name: as_text(value) for name, value in (params or {}).items()},
-        "integration_identifier": "AWSIAM", "integration_instance": "local",
-        "action_definition_name": action, "original_requesting_user": "Admin", "default_result_value": "",
-    }
 
 
 @dataclass
@@ -83,8 +62,6 @@ def parse_output(stdout: str) -> dict:
         if key == "JsonResult":
             json_result = json.loads(entry["RawJson"])
         elif entry.get("CSVLines"):
-            import csv
-
             tables[entry.get("Title") or key] = list(csv.reader(entry["CSVLines"]))
     return dict(
         message=output["Message"], state=output["ExecutionState"], result_value=output["ResultValue"],
@@ -158,12 +135,13 @@ def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
         monkeypatch.setenv("SOAR_LOCAL_CONFIG", str(config_file))
         monkeypatch.setenv("SOAR_LOCAL_STATS", str(stats_file))
         stdout = io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(context_for(action, params, entities))))
+        script = str(resolve_script(action))
+        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(build_context(action, params, entities))))
         monkeypatch.setattr(sys, "stdout", stdout)
-        monkeypatch.setattr(sys, "argv", [str(script_for(action)), "local-app-key"])
+        monkeypatch.setattr(sys, "argv", [script, "local-app-key"])
         first_call = len(call_log)
         with pytest.raises(SystemExit) as exit_info:
-            runpy.run_path(str(script_for(action)), run_name="__main__")
+            runpy.run_path(script, run_name="__main__")
         monkeypatch.setattr(sys, "stdout", sys.__stdout__)
         assert exit_info.value.code in (0, None), f"script exited {exit_info.value.code}"
         stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
