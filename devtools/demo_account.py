@@ -1,0 +1,98 @@
+"""The AWS side of the demo that is not the integration: what John does as the account's
+administrator with boto3 directly (the bucket, access keys), moto's policy enforcement, and the
+S3 requests that show what each user may really do."""
+
+import json
+import urllib.request
+from dataclasses import dataclass
+
+import boto3
+from botocore.exceptions import ClientError
+
+BUCKET = "aws-s3-bucket"
+OTHER_BUCKET = "aws-s3-bucket-finance"  # somebody else's data: nobody in the story may read it
+SHARED_OBJECT = "welcome.txt"
+ADMIN_USER = "john"
+INTEGRATION_USER = "soar-awsiam"
+INTEGRATION_POLICY = "AWSIAMIntegrationLeastPrivilege"
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+DENIED = "AccessDenied"
+ALLOWED = "allowed"
+
+
+@dataclass(frozen=True)
+class Keys:
+    user: str
+    access_key_id: str
+    secret: str
+
+    def client(self, service: str):
+        return boto3.client(service, aws_access_key_id=self.access_key_id, aws_secret_access_key=self.secret)
+
+
+class Account:
+    """One moto account. Until enforcement starts, moto accepts any signature; afterwards every
+    request is checked against the caller's policies, John's included."""
+
+    def __init__(self, endpoint_url: str):
+        self._endpoint_url = endpoint_url
+        self._admin = None
+
+    def set_up(self, integration_policy: dict) -> Keys:
+        """John's bucket and admin key, and the integration's own user, holding only
+        `integration_policy`. Returns the integration's key."""
+        iam, s3 = boto3.client("iam"), boto3.client("s3")
+        for bucket in (BUCKET, OTHER_BUCKET):
+            s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=BUCKET, Key=SHARED_OBJECT, Body=b"Company data lives here.\n")
+        s3.put_object(Bucket=OTHER_BUCKET, Key="salaries.csv", Body=b"name,salary\n")
+
+        iam.create_user(UserName=ADMIN_USER)
+        iam.put_user_policy(UserName=ADMIN_USER, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(ALLOW_ALL))
+        self._admin = _new_key(iam, ADMIN_USER).client("iam")
+
+        iam.create_user(UserName=INTEGRATION_USER)
+        arn = iam.create_policy(PolicyName=INTEGRATION_POLICY, PolicyDocument=json.dumps(integration_policy))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName=INTEGRATION_USER, PolicyArn=arn)
+        return _new_key(iam, INTEGRATION_USER)
+
+    def enforce_policies(self, *, on: bool) -> None:
+        """Switch moto's IAM policy enforcement for every later request (moto's reset-auth API:
+        the number of requests still let through unchecked)."""
+        request = urllib.request.Request(
+            f"{self._endpoint_url}/moto-api/reset-auth", data=b"0" if on else b"inf", method="POST",
+            headers={"Content-Type": "text/plain"},
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def access_key_for(self, user: str) -> Keys:
+        """A new access key for `user`, made with John's admin key (no action creates keys)."""
+        return _new_key(self._admin, user)
+
+
+def _new_key(iam, user: str) -> Keys:
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    return Keys(user, key["AccessKeyId"], key["SecretAccessKey"])
+
+
+# What a user tries in S3, by the column title the demo prints.
+PROBES = {
+    "put object": lambda s3, user: s3.put_object(Bucket=BUCKET, Key=f"{user}/notes.txt", Body=b"work"),
+    "get object": lambda s3, user: s3.get_object(Bucket=BUCKET, Key=SHARED_OBJECT)["Body"].read(),
+    "list objects": lambda s3, user: s3.list_objects_v2(Bucket=BUCKET),
+    "read other bucket": lambda s3, user: s3.get_object(Bucket=OTHER_BUCKET, Key="salaries.csv")["Body"].read(),
+}
+
+
+def probe(keys: Keys) -> dict[str, str]:
+    """{probe: "allowed" or the error code} for each S3 request, made with the user's own key."""
+    s3 = keys.client("s3")
+    outcome = {}
+    for name, attempt in PROBES.items():
+        try:
+            attempt(s3, keys.user)
+            outcome[name] = ALLOWED
+        except ClientError as err:
+            outcome[name] = err.response["Error"]["Code"]
+    return outcome

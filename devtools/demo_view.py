@@ -1,0 +1,71 @@
+"""How the demo prints what the analyst sees on the case wall, trimmed for reading."""
+
+import csv
+import json
+import textwrap
+
+MAX_ITEMS = 2  # of a JSON list
+MAX_ROWS = 6  # of a table
+MAX_CELL = 38
+WIDTH = 100
+
+
+def heading(text: str) -> None:
+    print(f"\n{'=' * WIDTH}\n{text}\n{'=' * WIDTH}")
+
+
+def note(text: str) -> None:
+    for paragraph in text.split("\n"):
+        print(textwrap.fill(paragraph, WIDTH, initial_indent="  ", subsequent_indent="  "))
+
+
+def action_output(action: str, params: dict, entities, out, iam_calls: list[str]) -> None:
+    print(f"\n> {action}")
+    for name, value in params.items():
+        print(f"    {name}: {_param(value)}")
+    for identifier in entities:
+        print(f"    entity (User): {identifier}")
+    print(f"  State: {out.state_name}   Result value (is_success): {json.dumps(out.result_value)}")
+    print("  Message:")
+    for line in out.message.splitlines() or [""]:
+        print(f"    | {line}")
+    if out.json_result is not None:
+        shown, hidden = _trimmed(out.json_result)
+        print("  JSON result" + (f" (first {MAX_ITEMS} of {MAX_ITEMS + hidden} items)" if hidden else "") + ":")
+        print(textwrap.indent(json.dumps(shown, indent=2), "    "))
+    for title, lines in out.tables.items():
+        rows = list(csv.reader(lines))
+        more = len(rows) - 1 - MAX_ROWS
+        print(f"  Table '{title}'" + (f" (first {MAX_ROWS} of {len(rows) - 1} rows)" if more > 0 else "") + ":")
+        print(textwrap.indent(grid(rows[0], rows[1 : MAX_ROWS + 1]), "    "))
+    print(f"  IAM/STS calls ({len(iam_calls)}): {', '.join(iam_calls) or 'none'}")
+
+
+def _param(value: str) -> str:
+    """A JSON document parameter is shown indented, the way the analyst would paste it."""
+    try:
+        document = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(document, dict):
+        return value
+    return textwrap.indent(json.dumps(document, indent=2), " " * 6).lstrip()
+
+
+def _trimmed(value):
+    if isinstance(value, list) and len(value) > MAX_ITEMS:
+        return value[:MAX_ITEMS], len(value) - MAX_ITEMS
+    return value, 0
+
+
+def grid(header, rows) -> str:
+    """A plain text table; long cells are cut with an ellipsis."""
+    cells = [[_cut(str(cell)) for cell in row] for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
