@@ -7,7 +7,7 @@ VENV_PYTHON := $(VENV)/bin/python
 # Remade (from scratch) whenever the declared requirements change.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo package clean distclean
+.PHONY: venv test demo package bench clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -29,6 +29,10 @@ demo: venv
 
 package: venv
 	$(VENV_PYTHON) devtools/build_package.py
+
+# Wall time, import time, peak memory and AWS calls per action; a measurement, not a test.
+bench: venv
+	$(VENV_PYTHON) devtools/benchmark.py
 
 clean:
 	rm -rf build dist .pytest_cache
