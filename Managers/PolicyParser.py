@@ -23,7 +23,7 @@ POLICY_COLUMNS = ("Policy Name", "Policy ID", "Create Date", "Update Date")
 # Attach a Policy
 ATTACHED = "Policy was attached to {identity_type}: {identity}"
 SHADOWED = (
-    " An AWS managed policy is also named {name}; the customer managed policy {arn} was attached"
+    ". An AWS managed policy is also named {name}; the customer managed policy {arn} was attached"
     " instead of {shadowed_arn}."
 )
 NOT_ATTACHED = "Could not attach {policy} to {identity_type}: {identity}"
