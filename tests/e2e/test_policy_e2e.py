@@ -1,0 +1,81 @@
+"""The policy actions and Disable User Access as the platform runs them: a subprocess with a stdin
+context, against moto's server. Calls are read from the server's request log."""
+
+import json
+
+import boto3
+import pytest
+from conftest import COMPLETED, SECRET
+
+DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+DENY_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
+
+
+@pytest.fixture
+def server_iam(run_script, moto_server):
+    """A client on the same moto server, for arranging and checking account state."""
+    return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def assert_clean(out):
+    assert out.exit_code == 0
+    assert "Traceback" not in out.message
+    assert SECRET not in out.stdout + out.stderr + out.debug_output
+
+
+def test_create_a_policy(run_script, server_iam):
+    out = run_script("Create a Policy", {"Policy Name": "S3-read-only-bucket", "Policy Document": DOCUMENT,
+                                         "Description": "Read the company bucket"})
+    assert (out.message, out.state, out.result_value) == ("S3-read-only-bucket policy was successfully created", COMPLETED, True)
+    assert out.json_result["Arn"] == "arn:aws:iam::123456789012:policy/S3-read-only-bucket"
+    assert out.json_result["IsAttachable"] is True and out.json_result["AttachmentCount"] == 0
+    assert out.iam_calls == ["CreatePolicy"]
+    assert [p["PolicyName"] for p in server_iam.list_policies(Scope="Local")["Policies"]] == ["S3-read-only-bucket"]
+    assert_clean(out)
+
+
+def test_list_policies(run_script, server_iam):
+    for name in ("dev-read", "dev-write", "ops-read"):
+        server_iam.create_policy(PolicyName=name, PolicyDocument=DOCUMENT)
+    out = run_script("List Policies", {"Scope": "Local", "Only Attached": False, "Max Policies to Return": "2"})
+    assert out.message == (
+        "Successfully listed available policies in AWS IAM. Please note, there are additional policies that match the provided filter."
+    )
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    assert [p["PolicyName"] for p in out.json_result] == ["dev-read", "dev-write"]
+    assert out.tables["IAM Policies"][0] == "Policy Name,Policy ID,Create Date,Update Date"
+    assert len(out.tables["IAM Policies"]) == 3
+    assert out.iam_calls == ["ListPolicies"]
+    assert_clean(out)
+
+
+def test_attach_a_policy(run_script, server_iam, moto_server):
+    server_iam.create_group(GroupName="Developers")
+    arn = server_iam.create_policy(PolicyName="dev-read", PolicyDocument=DOCUMENT)["Policy"]["Arn"]
+    out = run_script("Attach a Policy", {"Identity Type": "Group", "Identity Name": "Developers", "Policy Name": "dev-read"})
+    assert (out.message, out.state, out.result_value) == ("Policy was attached to Group: Developers", COMPLETED, True)
+    assert out.iam_calls == ["GetPolicy", "GetPolicy", "AttachGroupPolicy"]
+    assert moto_server.calls_for("sts") == ["GetCallerIdentity"]
+    attached = server_iam.list_attached_group_policies(GroupName="Developers")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [arn]
+    assert_clean(out)
+
+
+def test_disable_user_access(run_script, server_iam):
+    for name in ("john.doe", "carol"):
+        server_iam.create_user(UserName=name)
+        server_iam.put_user_policy(UserName=name, PolicyName="s3-access", PolicyDocument=DOCUMENT)
+    out = run_script("Disable User Access", entities=[("JOHN.DOE", "USERUNIQNAME"), ("ghost", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")],
+                     entity_details={"JOHN.DOE": {"additional_properties": {}}})
+    assert out.message.split("\n") == [
+        "Successfully added deny policy to the following users in AWS IAM: john.doe",
+        "Action wasn't able to find the following users in AWS IAM: GHOST",
+    ]
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    assert [(e["Entity"], e["EntityResult"]["Status"]) for e in out.json_result] == [("JOHN.DOE", "disabled"), ("GHOST", "not_found")]
+    assert out.iam_calls == ["PutUserPolicy", "ListUsers", "PutUserPolicy", "PutUserPolicy"]
+    assert sorted(server_iam.list_user_policies(UserName="john.doe")["PolicyNames"]) == ["DisableUserAccessPolicy", "s3-access"]
+    assert server_iam.get_user_policy(UserName="john.doe", PolicyName="DisableUserAccessPolicy")["PolicyDocument"] == DENY_ALL
+    assert server_iam.list_user_policies(UserName="carol")["PolicyNames"] == ["s3-access"]
+    assert_clean(out)
