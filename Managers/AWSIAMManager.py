@@ -69,6 +69,13 @@ def translated(operation: str) -> Iterator[None]:
         raise ConnectionFailure(operation, "ConnectionError", str(err)) from err
 
 
+@functools.cache
+def _session() -> boto3.session.Session:
+    # One session per process: its loader caches the service models, so a second client
+    # (STS beside IAM) costs a fraction of the first.
+    return boto3.session.Session()
+
+
 def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl: bool, region: str):
     """One boto3 client. The endpoint stays overridable only the standard way
     (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), so local runs need no special branch."""
@@ -78,7 +85,7 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
-    return boto3.session.Session().client(
+    return _session().client(
         service,
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_key,

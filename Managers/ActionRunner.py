@@ -90,10 +90,8 @@ class ActionContext:
         raw = self.param(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = None
+        # ASCII digits only: int() would also take "1_000", "+5" and non-Latin digits.
+        value = int(raw) if raw.isascii() and raw.isdigit() else None
         if value is None or not low <= value <= high:
             raise InvalidParameter(f"'{name}' must be a whole number between {low} and {high}.")
         return value
