@@ -140,7 +140,7 @@ def test_running_twice_is_harmless(run_action, account):
     [[], [("10.0.0.1", "ADDRESS"), ("host-1", "HOSTNAME")]],
     ids=["no-entities", "no-user-entities"],
 )
-def test_without_user_entities_nothing_is_called(run_action, account, entities):
+def test_without_user_entities_nothing_is_called(run_action, entities):
     out = run_action(ACTION, entities=entities)
     assert (out.message, out.state, out.result_value) == ("No User entities were found in the scope of the action.", COMPLETED, False)
     assert (out.json_result, out.calls) == ([], [])
@@ -151,7 +151,7 @@ def test_without_user_entities_nothing_is_called(run_action, account, entities):
     ["john doe", "CORP\\john", "a" * 65, "arn:aws:iam::123456789012:user/bad name"],
     ids=["space", "domain-account", "too-long", "arn-with-bad-name"],
 )
-def test_identifiers_that_cannot_be_iam_users_cost_no_call(run_action, account, identifier):
+def test_identifiers_that_cannot_be_iam_users_cost_no_call(run_action, identifier):
     out = run_action(ACTION, entities=[(identifier, USER)])
     assert (out.message, out.state, out.result_value) == (NOT_FOUND.format(identifier.upper()), COMPLETED, False)
     assert out.calls == []

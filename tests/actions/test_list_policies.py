@@ -120,21 +120,6 @@ def test_nothing_found_completes_false(run_action):
     assert out.iam_calls == ["ListPolicies"]
 
 
-@pytest.fixture
-def aws_managed_policies(monkeypatch):
-    # Must be set before the mock starts: moto loads the ~1,500 AWS-managed policies on demand.
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-
-
-def test_scope_aws_lists_aws_managed_policies(aws_managed_policies, run_action, iam):
-    iam.create_policy(PolicyName="dev-read", PolicyDocument=DOCUMENT)
-    out = run_action(ACTION, {"Scope": "AWS", "Max Policies to Return": "5"})
-    assert (out.message, out.state) == (SUCCESS_WITH_MORE, COMPLETED)
-    assert out.iam_calls == ["ListPolicies"]
-    assert len(out.json_result) == 5
-    assert all(p["Arn"].startswith("arn:aws:iam::aws:policy/") for p in out.json_result)
-
-
 BAD_MAX = ["0", "1001", "ten", "1.5", "-3", "1e3"]
 
 
