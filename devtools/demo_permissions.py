@@ -1,9 +1,10 @@
 """The IAM and STS permissions the integration's own access key needs.
 
 Read three ways, so they can be checked against each other (tests/test_readme.py):
-- from the manager's code: every IAM/STS operation Managers/AWSIAMManager.py names, whether as a
-  client method (`self.iam.list_users`), a paginator or `translated("ListUsers")`;
-- from the manager's docstrings ("Needs iam:ListUsers");
+- from the manager's code that the actions can reach (the methods the scripts call on
+  `ctx.manager`, and everything those use): every IAM/STS operation it names, whether as a client
+  method (`self.iam.list_users`), a paginator or `translated("ListUsers")`;
+- from the docstrings of that same code ("Needs iam:ListUsers");
 - from the least-privilege policy the README publishes, which the demo also gives the
   integration's key, so that `make demo` proves the policy is enough.
 """
@@ -39,25 +40,74 @@ def _permission(service: str, name: str) -> str | None:
     return f"{service}:{operation}" if operation else None
 
 
-def permissions_in_code(path: Path = MANAGER) -> set[str]:
-    """"service:Operation" for each IAM/STS operation the module's code names."""
+CALLERS = (REPO_ROOT / "ActionsScripts", REPO_ROOT / "Managers")
+
+
+def _entry_points(manager: Path, callers) -> set[str]:
+    """Manager methods the actions use: every `<...>.manager.<method>` outside the manager."""
+    found = {"__init__"}
+    for folder in callers:
+        for path in Path(folder).glob("*.py"):
+            if path.resolve() == manager.resolve():
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and _name_of(node.value) == "manager":
+                    found.add(node.attr)
+    return found
+
+
+def _name_of(node) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+
+
+def _reachable(path: Path, callers) -> list[ast.AST]:
+    """The manager's methods, module functions and module constants the actions can reach."""
+    module = ast.parse(path.read_text(encoding="utf-8"))
+    methods = {node.name: node for cls in module.body if isinstance(cls, ast.ClassDef) and cls.name == "AWSIAMManager"
+               for node in cls.body if isinstance(node, ast.FunctionDef)}
+    module_level = {}
+    for node in module.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            module_level[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    module_level[target.id] = node
+    todo = [methods[name] for name in _entry_points(path, callers) if name in methods]
+    seen: list[ast.AST] = []
+    while todo:
+        node = todo.pop()
+        if any(node is done for done in seen):
+            continue
+        seen.append(node)
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and _name_of(inner.value) == "self" and inner.attr in methods:
+                todo.append(methods[inner.attr])
+            elif isinstance(inner, ast.Name) and inner.id in module_level and module_level[inner.id] is not node:
+                todo.append(module_level[inner.id])
+    return seen
+
+
+def permissions_called(path: Path = MANAGER, callers=CALLERS) -> set[str]:
+    """"service:Operation" for each IAM/STS operation named by manager code an action can reach."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr in SERVICES:
-            # self.iam.create_user(...), self.sts.get_caller_identity(): the client says the service.
-            found.add(_permission(node.value.attr, node.attr))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            # translated("CreateUser"), get_paginator("list_users"), the attach dispatch table.
-            found.update(_permission(service, node.value) for service in SERVICES)
+    for node in _reachable(path, callers):
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Attribute) and inner.value.attr in SERVICES:
+                # self.iam.create_user(...), self.sts.get_caller_identity(): the client says the service.
+                found.add(_permission(inner.value.attr, inner.attr))
+            elif isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                # translated("CreateUser"), get_paginator("list_users"), the attach dispatch table.
+                found.update(_permission(service, inner.value) for service in SERVICES)
     found.discard(None)
     return found
 
 
-def permissions_declared(path: Path = MANAGER) -> set[str]:
-    """"service:Operation" for each permission a docstring of the module says it needs."""
+def permissions_declared(path: Path = MANAGER, callers=CALLERS) -> set[str]:
+    """"service:Operation" for each permission that a docstring of reachable manager code says it needs."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+    for node in _reachable(path, callers):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for service, pattern in _DECLARED.findall(ast.get_docstring(node) or ""):
                 found.update(f"{service}:{name}" for name in _expand(pattern))
     return found

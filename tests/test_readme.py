@@ -1,0 +1,225 @@
+"""The README is the user's guide: its action reference, its least-privilege policy and its
+setup commands must say what the code does."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import AWSIAMParser
+import DisableUserAccessParser as disable
+import IdentityParser as identity
+import PolicyParser as policy
+from AWSIAMConstants import DISABLE_USER_ACCESS, PING
+from BulkOutcomes import ItemStatus
+from demo_permissions import allowed_actions, permissions_called, permissions_declared, readme_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DEFINITIONS = {
+    path.stem: json.loads(path.read_text(encoding="utf-8-sig"))
+    for path in sorted((ROOT / "ActionsDefinitions").glob("*.actiondef"))
+}
+
+
+def section(text: str, heading: str) -> str:
+    """The text under `heading` up to the next heading of the same or a higher level."""
+    level = len(heading) - len(heading.lstrip("#"))
+    match = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^#{{1,{level}}} |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"README has no heading {heading!r}"
+    return match.group(1)
+
+
+REFERENCE = section(README, "## Action reference")
+
+
+# --- The action reference -------------------------------------------------------------------------
+
+def test_the_reference_documents_eleven_actions():
+    assert len(DEFINITIONS) == 11
+    assert len(re.findall(r"^### ", REFERENCE, re.MULTILINE)) == 11 + 1  # + "Rules every action follows"
+
+
+@pytest.mark.parametrize("stem", DEFINITIONS)
+def test_every_action_has_its_section(stem):
+    assert f"\n### {DEFINITIONS[stem]['Name']}\n" in REFERENCE
+
+
+def parameter_rows(text: str) -> dict[str, list[str]]:
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 5 and cells[0] not in ("Parameter", "---"):
+            rows[cells[0]] = cells
+    return rows
+
+
+@pytest.mark.parametrize("stem", DEFINITIONS)
+def test_each_section_lists_exactly_the_actions_parameters(stem):
+    definition = DEFINITIONS[stem]
+    text = section(REFERENCE, f"### {definition['Name']}")
+    rows = parameter_rows(text)
+    assert set(rows) == {parameter["Name"] for parameter in definition["Parameters"]}
+    for parameter in definition["Parameters"]:
+        _, _, mandatory, default, _ = rows[parameter["Name"]]
+        assert mandatory == ("yes" if parameter["IsMandatory"] else "no"), parameter["Name"]
+        assert default == (parameter["DefaultValue"] or ""), parameter["Name"]
+        for option in parameter.get("OptionalValues") or []:
+            assert option in rows[parameter["Name"]][1], (parameter["Name"], option)
+    if not definition["Parameters"]:
+        assert "No parameters." in text
+
+
+def rendered(template: str, **placeholders) -> str:
+    return template.format(**placeholders)
+
+
+NAMES = {"names": "<names>"}
+MEMBERSHIP = {"names": "<names>", "group": "<group>", "user": "<user>"}
+ATTACH = {"policy": "<policy>", "identity_type": "<Identity Type>", "identity": "<Identity Name>"}
+
+MESSAGES = [
+    AWSIAMParser.PING_SUCCESS,
+    PING.failure("<error>"),
+    *(rendered(template, **NAMES) for kind in identity.CREATE_LINES.values()
+      for status, template in kind.items() if status is not ItemStatus.NOT_PROCESSED),
+    *(rendered(template, **MEMBERSHIP) for change in identity.MEMBERSHIP_LINES.values()
+      for status, template in change.items() if status is not ItemStatus.NOT_PROCESSED),
+    *(message for wording in identity.LISTING.values() for message in (wording["found"], wording["empty"])),
+    rendered(policy.CREATED, name="<name>"),
+    rendered(policy.NOT_CREATED, name="<name>") + policy.NAME_NOT_UNIQUE,
+    rendered(policy.NOT_CREATED, name="<name>") + policy.INVALID_POLICY_NAME,
+    rendered(policy.NOT_CREATED, name="<name>") + rendered(policy.MALFORMED, reason="<detail>"),
+    policy.LISTED, policy.MORE_MATCH, policy.NONE_LISTED,
+    rendered(policy.ATTACHED, **ATTACH),
+    rendered(policy.SHADOWED, name="<name>", arn="<arn>", shadowed_arn="<aws arn>"),
+    rendered(policy.NOT_ATTACHED, **ATTACH) + policy.INVALID_NAME,
+    rendered(policy.NOT_ATTACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
+    *(rendered(policy.NOT_ATTACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
+      for tail in policy.ATTACH_REFUSALS.values()),
+    rendered(disable.DISABLED, names="<user names>"),
+    rendered(disable.NOT_FOUND, names="<entity identifiers>"),
+    rendered(disable.FAILED, names="<user names>"),
+    disable.NO_USER_ENTITIES,
+    *disable.REASONS.values(),
+    DISABLE_USER_ACCESS.failure("..."),
+]
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=lambda message: message[:60])
+def test_the_reference_quotes_each_message_as_the_code_writes_it(message):
+    assert message in REFERENCE
+
+
+def test_the_reference_quotes_what_names_were_not_reached():
+    for kind in (*identity.CREATE_LINES.values(), *identity.MEMBERSHIP_LINES.values()):
+        assert kind[ItemStatus.NOT_PROCESSED].endswith("The error stopped the action before them.")
+    assert "`... The error stopped the action before them.`" in REFERENCE
+
+
+def test_the_reference_quotes_why_nothing_was_created():
+    parts = {ItemStatus.INVALID: "<invalid names>", ItemStatus.EXISTS: "<existing names>"}
+    for kind, spec in (("user", "Create a User"), ("group", "Create a Group")):
+        templates = identity.NOTHING_CREATED_PARTS[kind]
+        reason = " ".join(templates[status].format(names=names) for status, names in parts.items())
+        assert f"Error executing action '{spec}'. Reason: {reason}" in REFERENCE
+        assert templates[ItemStatus.LIMIT].format(names="<names>") in REFERENCE
+
+
+TABLES = {
+    **{wording["table"]: wording["columns"] for wording in identity.LISTING.values()},
+    policy.POLICIES_TABLE: policy.POLICY_COLUMNS,
+}
+
+
+@pytest.mark.parametrize("title", TABLES)
+def test_each_table_is_shown_with_its_columns_in_order(title):
+    header = "| " + " | ".join(TABLES[title]) + " |"
+    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*\n\n{re.escape(header)}\n", REFERENCE)
+
+
+def test_every_json_example_is_valid_json():
+    blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
+    assert len(blocks) == 6  # the policy and five JSON results
+    for block in blocks:
+        json.loads(block)
+
+
+# --- The least-privilege policy ---------------------------------------------------------------------
+
+def test_the_policy_allows_exactly_what_the_actions_call():
+    assert allowed_actions(readme_policy()) == permissions_called()
+
+
+def test_the_manager_declares_every_permission_its_reachable_code_uses():
+    """Each "Needs iam:X" docstring matches the calls; a new call without one fails here first."""
+    assert permissions_declared() == permissions_called()
+
+
+def test_the_policy_is_one_allow_statement_on_every_resource():
+    statement, = readme_policy()["Statement"]
+    assert (statement["Effect"], statement["Resource"]) == ("Allow", "*")
+    assert statement["Action"] == sorted(statement["Action"])
+
+
+def test_the_per_action_permission_table_matches_the_policy():
+    table = section(README, "## Least-privilege IAM policy for the integration's key")
+    listed = set(re.findall(r"`((?:iam|sts):\w+)`", table))
+    assert listed == allowed_actions(readme_policy())
+
+
+FAKE_MANAGER = '''
+class AWSIAMManager:
+    def __init__(self):
+        self.iam = _new_client("iam")
+
+    def used(self):
+        """Needs iam:ListUsers and iam:Attach{User,Group}Policy."""
+        with translated("ListUsers"):
+            self.iam.list_users()
+        self._helper("Group")
+
+    def _helper(self, kind):
+        operation = _BY_KIND[kind]
+        with translated(operation):
+            getattr(self.iam, "x")()
+        return self.sts.get_caller_identity()
+
+    def unused(self):
+        """Needs iam:DeleteUser."""
+        self.iam.delete_user(UserName="x")
+
+
+_BY_KIND = {"User": "AttachUserPolicy", "Group": "AttachGroupPolicy"}
+'''
+
+
+def test_the_derivation_follows_calls_from_the_scripts_and_skips_unused_methods(tmp_path):
+    (tmp_path / "AWSIAMManager.py").write_text(FAKE_MANAGER)
+    (tmp_path / "Script.py").write_text("def perform(ctx):\n    ctx.manager.used()\n")
+    found = permissions_called(tmp_path / "AWSIAMManager.py", callers=[tmp_path])
+    assert found == {"iam:ListUsers", "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "sts:GetCallerIdentity"}
+    declared = permissions_declared(tmp_path / "AWSIAMManager.py", callers=[tmp_path])
+    assert declared == {"iam:ListUsers", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"}
+
+
+# --- Setup, configuration, package ------------------------------------------------------------------
+
+def test_every_make_command_the_readme_gives_exists():
+    commands = set(re.findall(r"^make (\w+)", README, re.MULTILINE))
+    assert {"demo", "test", "package"} <= commands
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for command in commands:
+        assert re.search(rf"^{command}:", makefile, re.MULTILINE), command
+    assert re.search(r"^demo:.*\n\t\$\(VENV_PYTHON\) devtools/demo\.py$", makefile, re.MULTILINE)
+
+
+def test_the_configuration_table_matches_the_integration_definition():
+    definition = json.loads((ROOT / "Integration-AWSIAM.def").read_text(encoding="utf-8-sig"))
+    rows = parameter_rows(section(README, "## Configure it"))
+    assert set(rows) == {f"`{item['PropertyName']}`" for item in definition["IntegrationProperties"]}
+    for item in definition["IntegrationProperties"]:
+        assert rows[f"`{item['PropertyName']}`"][2] == ("yes" if item["IsMandatory"] else "no")
+    assert definition["Identifier"] == "AWSIAM"
+    assert "**The Identifier is `AWSIAM`, the same as Google's marketplace AWS IAM integration.**" in README
