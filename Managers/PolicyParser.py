@@ -56,12 +56,11 @@ def policy_name_invalid(name: str) -> ActionResult:
 
 
 def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument) -> ActionResult:
-    reasons = {
-        AlreadyExists: lambda: NAME_NOT_UNIQUE,
-        MalformedPolicy: lambda: MALFORMED.format(reason=error.aws_message),
-        MalformedDocument: lambda: MALFORMED.format(reason=error.reason),
-    }
-    return ActionResult.failure(NOT_CREATED.format(name=name) + reasons[type(error)]())
+    if isinstance(error, AlreadyExists):
+        return ActionResult.failure(NOT_CREATED.format(name=name) + NAME_NOT_UNIQUE)
+    # AWS's own sentence, or the local check's: both say what is wrong with the document.
+    reason = error.aws_message if isinstance(error, MalformedPolicy) else error.reason
+    return ActionResult.failure(NOT_CREATED.format(name=name) + MALFORMED.format(reason=reason))
 
 
 # --- List Policies --------------------------------------------------------------------------
