@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import demo_view as view  # noqa: E402
 from demo_account import (  # noqa: E402
-    ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_USER, OTHER_BUCKET, PROBES, Account, probe,
+    ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_USER, OTHER_BUCKET, PROBES, Account,
+    attempt_outcome, probe,
 )
 from demo_permissions import README, readme_policy  # noqa: E402
 from local_runner import RunnerError, run_script  # noqa: E402
@@ -121,13 +123,18 @@ class Demo:
         self.secret = keys.secret
         self.configuration = {"AWS Access Key ID": keys.access_key_id, "AWS Secret Key": keys.secret, "Verify SSL": True}
         self.account.enforce_policies(on=True)
+        # The control: a call outside the integration's policy must now be refused.
+        outside = attempt_outcome(lambda: keys.client("iam").create_access_key(UserName=INTEGRATION_USER))
+        if outside != DENIED:
+            raise DemoFailure(f"enforcement is not on: the integration's key got {outside} for iam:CreateAccessKey")
         view.note(
             f"Done with boto3 directly, before any action: the buckets {BUCKET} and {OTHER_BUCKET} (with one object "
             f"each), John's admin user '{ADMIN_USER}' with an allow-all policy, and the integration's own IAM user "
             f"'{INTEGRATION_USER}' holding only '{INTEGRATION_POLICY}', the least-privilege policy from "
             f"{README.name} ({len(policy['Statement'][0]['Action'])} actions). The integration is configured with that "
             "user's access key.\nmoto's IAM policy enforcement is ON from here: every request below, the "
-            "integration's included, is checked against the caller's policies."
+            "integration's included, is checked against the caller's policies. Check: the integration's key asking "
+            f"for iam:CreateAccessKey, which its policy does not grant, gets {outside}."
         )
 
     def create_access_keys(self):
@@ -138,8 +145,9 @@ class Demo:
             f"(his admin key): {', '.join(DEVELOPERS)}. They are used in the access checks."
         )
 
-    def show_access(self, expected: dict[str, tuple[str, dict]]):
+    def show_access(self, intro: str, expected: dict[str, tuple[str, dict]]):
         """Each user tries S3 with their own key; `expected` is {user: (role, {probe: outcome})}."""
+        view.note(intro)
         rows, problems = [], []
         for user, (role, outcome) in expected.items():
             got = probe(self.keys[user])
@@ -223,8 +231,8 @@ def chapters(demo: Demo):
           Run("List Policies", {"Scope": "Local", "Only Attached": "true"},
               message="Successfully listed available policies in AWS IAM",
               check=table_names("IAM Policies", {DEVELOPERS_POLICY, MANAGERS_POLICY, INTEGRATION_POLICY})),
-          lambda: (view.note("Each developer tries the bucket with their own key: the group's policy works."),
-                   demo.show_access({user: ("developer", developer) for user in DEVELOPERS}))]),
+          partial(demo.show_access, "Each developer tries the bucket with their own key: the group's policy works.",
+                  {user: ("developer", developer) for user in DEVELOPERS})]),
         ("7. carol becomes a manager: out of Developers, into Managers",
          "",
          [Run("Remove a User from a Group", {"Group Name": "Developers", "User Name": PROMOTED},
@@ -239,17 +247,17 @@ def chapters(demo: Demo):
                       "Action wasn't able to find the following users in AWS IAM: MALLORY@EXAMPLE.COM",
               check=entity_statuses(["disabled", "not_found"]))]),
         ("9. Did access really change?",
-         "Each user tries again with their own key, moto's policy enforcement still on.",
-         [lambda: demo.show_access({"alice": ("developer", developer), PROMOTED: ("manager", manager),
-                                    DISABLED: ("disabled", disabled)}),
-          lambda: view.note(
-              "alice still reads, writes and lists; carol lost write but still reads and lists; Bob.Jones is denied "
-              "everything by the explicit deny, although he is still in Developers. Nobody reads the other bucket. "
-              f"The integration itself ran every action above under the same enforcement, holding only {README.name}'s "
-              "least-privilege policy.\n"
-              "moto enforced every check shown here: identity policies of the user and of their groups, inline and "
-              "managed, Resource ARNs, and explicit Deny over Allow. It does not model bucket policies, policy "
-              "Conditions, permissions boundaries or organization SCPs; none of them is used in this story.")]),
+         "",
+         [partial(demo.show_access, "Each user tries again with their own key, moto's policy enforcement still on.",
+                  {"alice": ("developer", developer), PROMOTED: ("manager", manager), DISABLED: ("disabled", disabled)}),
+          partial(view.note,
+                  "alice still reads, writes and lists; carol lost write but still reads and lists; Bob.Jones is denied "
+                  "everything by the explicit deny, although he is still in Developers. Nobody reads the other bucket. "
+                  f"The integration itself ran every action above under the same enforcement, holding only {README.name}'s "
+                  "least-privilege policy.\n"
+                  "moto enforced every check shown here: identity policies of the user and of their groups, inline and "
+                  "managed, Resource ARNs, and explicit Deny over Allow. It does not model bucket policies, policy "
+                  "Conditions, permissions boundaries or organization SCPs; none of them is used in this story.")]),
     ]
 
 
@@ -276,8 +284,11 @@ def main() -> int:
             if narrative:
                 view.note(narrative)
             for step in steps:
-                demo.run(step) if isinstance(step, Run) else step()
-    except DemoFailure as failure:
+                if isinstance(step, Run):
+                    demo.run(step)
+                else:
+                    step()
+    except (DemoFailure, LookupError) as failure:  # LookupError: the README lost its policy block
         print(f"\nDEMO FAILED: {failure}")
         return 1
     finally:

@@ -88,11 +88,13 @@ PROBES = {
 def probe(keys: Keys) -> dict[str, str]:
     """{probe: "allowed" or the error code} for each S3 request, made with the user's own key."""
     s3 = keys.client("s3")
-    outcome = {}
-    for name, attempt in PROBES.items():
-        try:
-            attempt(s3, keys.user)
-            outcome[name] = ALLOWED
-        except ClientError as err:
-            outcome[name] = err.response["Error"]["Code"]
-    return outcome
+    return {name: attempt_outcome(lambda: attempt(s3, keys.user)) for name, attempt in PROBES.items()}
+
+
+def attempt_outcome(attempt) -> str:
+    """"allowed", or the AWS error code the request got."""
+    try:
+        attempt()
+    except ClientError as err:
+        return err.response["Error"]["Code"]
+    return ALLOWED
