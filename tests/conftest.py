@@ -30,7 +30,7 @@ from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 CONFIG = {"AWS Access Key ID": "AKIAIOSFODNN7EXAMPLE", "AWS Secret Key": SECRET, "Verify SSL": "true"}
 
-__all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG"]
+__all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG", "assert_clean"]
 
 
 @dataclass
@@ -218,3 +218,19 @@ def run_script(moto_server):
         return output
 
     return run
+
+
+@pytest.fixture
+def server_iam(run_script, moto_server):
+    """A client on the same moto server, for arranging and checking account state."""
+    import boto3
+
+    return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def assert_clean(out):
+    """A subprocess run ended as the platform expects: exit 0, no traceback, no secret anywhere."""
+    assert out.exit_code == 0
+    assert "Traceback" not in out.message
+    assert SECRET not in out.stdout + out.stderr + out.debug_output

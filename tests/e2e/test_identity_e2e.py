@@ -1,22 +1,8 @@
 """The identity actions as the platform runs them: a subprocess with a stdin context, against
 moto's server. IAM calls are read from the server's request log."""
 
-import boto3
 import pytest
-from conftest import COMPLETED, FAILED, SECRET
-
-
-@pytest.fixture
-def server_iam(run_script, moto_server):
-    """A client on the same moto server, for arranging and checking account state."""
-    return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
-def assert_clean(out):
-    assert out.exit_code == 0
-    assert "Traceback" not in out.message
-    assert SECRET not in out.stdout + out.stderr + out.debug_output
+from conftest import COMPLETED, FAILED, SECRET, assert_clean
 
 
 def test_create_a_user(run_script, server_iam):

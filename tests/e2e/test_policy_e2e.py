@@ -3,25 +3,11 @@ context, against moto's server. Calls are read from the server's request log."""
 
 import json
 
-import boto3
 import pytest
-from conftest import COMPLETED, SECRET
+from conftest import assert_clean, COMPLETED, SECRET
 
 DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
 DENY_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}
-
-
-@pytest.fixture
-def server_iam(run_script, moto_server):
-    """A client on the same moto server, for arranging and checking account state."""
-    return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
-def assert_clean(out):
-    assert out.exit_code == 0
-    assert "Traceback" not in out.message
-    assert SECRET not in out.stdout + out.stderr + out.debug_output
 
 
 def test_create_a_policy(run_script, server_iam):
