@@ -1,8 +1,7 @@
 """The identity actions as the platform runs them: a subprocess with a stdin context, against
 moto's server. IAM calls are read from the server's request log."""
 
-import pytest
-from conftest import COMPLETED, FAILED, SECRET, assert_clean
+from conftest import COMPLETED, FAILED, assert_clean
 
 
 def test_create_a_user(run_script, server_iam):

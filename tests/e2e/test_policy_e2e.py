@@ -3,8 +3,7 @@ context, against moto's server. Calls are read from the server's request log."""
 
 import json
 
-import pytest
-from conftest import assert_clean, COMPLETED, SECRET
+from conftest import assert_clean, COMPLETED
 
 DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
 DENY_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}

@@ -1,7 +1,6 @@
 """local_runner.run_script and the run_action CLI, on throwaway scripts in a fake tree."""
 
 import json
-import os
 
 import pytest
 
