@@ -141,11 +141,6 @@ class AWSIAMManager:
         items, more = self._collect("list_policies", "Policies", limit, Scope=scope, OnlyAttached=only_attached)
         return [Policy(item) for item in items], more
 
-    def get_user(self, user_name: str) -> User:
-        """Needs iam:GetUser."""
-        with translated("GetUser"):
-            return User(self.iam.get_user(UserName=user_name)["User"])
-
     def get_group(self, group_name: str) -> Group:
         """The group alone, without paging its members. Needs iam:GetGroup."""
         with translated("GetGroup"):

@@ -36,8 +36,8 @@ def main(argv=None):
         print(f"error: {err}", file=sys.stderr)
         return 2
 
-    real_aws = args.real_aws or (not args.endpoint and (KEY_ID_ENV in os.environ
-                                                         or SECRET_ENV in os.environ))
+    # Real AWS only when asked for by name: exported keys alone never switch a local run over.
+    real_aws = args.real_aws
     if real_aws:
         if not (os.environ.get(KEY_ID_ENV) and os.environ.get(SECRET_ENV)):
             print(f"error: real AWS needs {KEY_ID_ENV} and {SECRET_ENV} in the environment",

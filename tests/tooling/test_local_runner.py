@@ -152,13 +152,23 @@ def test_cli_json_and_exit_code_on_crash(echo, capsys, monkeypatch):
     monkeypatch.setenv("AWSIAM_ACCESS_KEY_ID", "AKIAREAL")
     monkeypatch.setenv("AWSIAM_SECRET_KEY", "real-secret-value")
 
-    assert run_action.main(["Echo Things", "--json"]) == 0
+    assert run_action.main(["Echo Things", "--json", "--real-aws"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["state_name"] == "COMPLETED" and shown["aws_calls"] is None  # real AWS: no log
     assert shown["json_result"]["endpoint"] is None
     assert "real-secret-value" not in json.dumps(shown)
 
     assert run_action.main(["Echo Things", "-p", "Mode=crash", "--endpoint", "http://127.0.0.1:9"]) == 1
+
+
+def test_cli_stays_on_moto_when_real_keys_are_exported_without_the_flag(echo, capsys, monkeypatch):
+    monkeypatch.setenv("AWSIAM_ACCESS_KEY_ID", "AKIAREAL")
+    monkeypatch.setenv("AWSIAM_SECRET_KEY", "real-secret-value")
+
+    assert run_action.main(["Echo Things", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["json_result"]["endpoint"].startswith("http://127.0.0.1:")
+    assert "real-secret-value" not in json.dumps(shown)
 
 
 def test_cli_rejects_a_malformed_param(echo, capsys):
