@@ -64,10 +64,10 @@ class ActionOutput:
         return STATE_NAMES.get(self.state, str(self.state))
 
 
-def action_stems():
+def action_stems(root=None):
     """{display name: file stem} from ActionsDefinitions/*.actiondef."""
     stems = {}
-    for path in sorted((REPO_ROOT / "ActionsDefinitions").glob("*.actiondef")):
+    for path in sorted(((root or REPO_ROOT) / "ActionsDefinitions").glob("*.actiondef")):
         try:
             stems[json.loads(path.read_text(encoding="utf-8-sig"))["Name"]] = path.stem
         except (ValueError, KeyError):
@@ -75,12 +75,12 @@ def action_stems():
     return stems
 
 
-def resolve_script(action):
+def resolve_script(action, root=None):
     """The script path for a display name ("List Users") or a stem ("ListUsers")."""
-    stem = action_stems().get(action, action)
-    script = REPO_ROOT / "ActionsScripts" / f"{stem}.py"
+    stem = action_stems(root).get(action, action)
+    script = (root or REPO_ROOT) / "ActionsScripts" / f"{stem}.py"
     if not script.is_file():
-        known = ", ".join(sorted(action_stems())) or "none"
+        known = ", ".join(sorted(action_stems(root))) or "none"
         raise RunnerError(f"No action script for {action!r} (looked for {script}); "
                           f"actions defined: {known}")
     return script
@@ -109,7 +109,8 @@ def build_context(action_name, parameters=None, entities=None, *, timeout=120):
 
 
 def run_script(action, parameters=None, configuration=None, entities=None, *,
-               endpoint_url=None, entity_details=None, env=None, timeout=120):
+               endpoint_url=None, entity_details=None, env=None, timeout=120,
+               package_root=None, python=None):
     """Run one action script in a subprocess and return what the platform would record.
 
     action: display name or file stem. parameters: {name: value}; bools become "true"/"false",
@@ -118,8 +119,11 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
     entities: identifiers (type USERUNIQNAME) or (identifier, entity_type) pairs.
     entity_details: {identifier as sent: {"additional_properties": {...}}}.
     endpoint_url: sets AWS_ENDPOINT_URL (e.g. a MotoServer's url). env: extra variables, last.
+    package_root / python: run an extracted package with another interpreter (e.g. a virtualenv
+    holding only the package's wheels), as the platform would; default: this repository, this Python.
     """
-    script = resolve_script(action)
+    root = Path(package_root) if package_root else None
+    script = resolve_script(action, root)
     context = build_context(action, parameters, entities, timeout=timeout)
     as_sent = {name: None if value is None else _as_param_string(value)
                for name, value in (configuration or {}).items()}
@@ -132,11 +136,11 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
             "entity_details": dict(entity_details or {}),
         }), encoding="utf-8")
 
-        child_env = _child_env(config_path, stats_path, endpoint_url, env)
+        child_env = _child_env(config_path, stats_path, endpoint_url, env, root)
         started = time.monotonic()
         try:
             proc = subprocess.run(
-                [sys.executable, str(script), uuid.uuid4().hex],
+                [python or sys.executable, str(script), uuid.uuid4().hex],
                 input=json.dumps(context).encode("utf-8"), capture_output=True,
                 env=child_env, cwd=tmp, timeout=timeout)
         except subprocess.TimeoutExpired as err:
@@ -174,7 +178,7 @@ def _as_param_string(value):
     return str(value)
 
 
-def _child_env(config_path, stats_path, endpoint_url, extra):
+def _child_env(config_path, stats_path, endpoint_url, extra, root=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(_STRIPPED_PREFIXES)}
     # No shared config/credentials files and no instance metadata: the only credentials a
     # local run can use are the ones in the configuration.
@@ -182,7 +186,7 @@ def _child_env(config_path, stats_path, endpoint_url, extra):
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "Managers"), str(SDK_DIR)]),
+        "PYTHONPATH": os.pathsep.join([str((root or REPO_ROOT) / "Managers"), str(SDK_DIR)]),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONIOENCODING": "utf-8",
         "SOAR_LOCAL_CONFIG": str(config_path),
