@@ -69,7 +69,7 @@ def main():
     with MotoServer() as server:
         seed(server)
         print(f"\nActions as subprocesses against moto (median of {args.runs} runs):")
-        print(f"  {'action':<28} {'wall':>8} {'peak RSS':>10}  IAM calls")
+        print(f"  {'action':<28} {'wall':>8} {'peak RSS*':>10}  IAM calls")
         for label, action, params in CASES:
             walls, calls = [], []
             for run in range(args.runs):
@@ -81,6 +81,7 @@ def main():
             # ru_maxrss of children is the largest child so far, in KiB on Linux.
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"  {label:<28} {statistics.median(walls) * 1000:6.0f} ms {peak:7.1f} MiB  {len(calls)} ({', '.join(sorted(set(calls)))})")
+        print("  * the largest script process so far (the OS keeps one maximum for all children)")
 
 
 if __name__ == "__main__":
