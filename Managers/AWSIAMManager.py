@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Iterator, Sequence
 
 import boto3
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
@@ -100,6 +101,8 @@ class AWSIAMManager:
         self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl, region=region)
         self.iam = _new_client("iam", **self._client_args)
         self._sts = None
+        self._caller_identity: CallerIdentity | None = None  # asked once per run
+        self._user_listing: dict[str, User] | AWSIAMError | None = None  # listed once per run
 
     @property
     def sts(self):
@@ -192,7 +195,7 @@ class AWSIAMManager:
         Needs iam:AttachUserPolicy, iam:AttachGroupPolicy or iam:AttachRolePolicy."""
         operation, name_key = _ATTACH_BY_IDENTITY_TYPE[identity_type]
         with translated(operation):
-            getattr(self.iam, _snake(operation))(**{name_key: identity_name, "PolicyArn": policy_arn})
+            getattr(self.iam, xform_name(operation))(**{name_key: identity_name, "PolicyArn": policy_arn})
 
     def put_user_policy(self, user_name: str, policy_name: str, document: str) -> None:
         """Create or replace one inline policy of a user. Needs iam:PutUserPolicy."""
@@ -303,7 +306,7 @@ class AWSIAMManager:
     def find_policy(self, name: str) -> PolicyMatch | None:
         """The managed policy a friendly name means; customer-managed wins over AWS-managed.
         Needs sts:GetCallerIdentity, iam:GetPolicy and, for policies with a path, iam:ListPolicies."""
-        caller = self.get_caller_identity()
+        caller = self._caller()
         # Both direct reads are made even when the first one hits: the second is what tells the
         # analyst that an AWS-managed policy of the same name was passed over. It keeps the
         # common case at four calls (STS, two GetPolicy, the attach) whichever kind it is.
@@ -393,14 +396,14 @@ class AWSIAMManager:
         return DisableOutcome(lookup, DisableStatus.DISABLED, user.name, user.arn)
 
     def _caller(self) -> CallerIdentity:
-        if getattr(self, "_caller_identity", None) is None:
+        if self._caller_identity is None:
             self._caller_identity = self.get_caller_identity()
         return self._caller_identity
 
     def _users_by_lower_name(self) -> dict[str, User]:
         """Every user of the account, listed at most once per run (1000 per call); a failed
         listing is not retried for the next entity either."""
-        if getattr(self, "_user_listing", None) is None:
+        if self._user_listing is None:
             try:
                 users = self.all_users()
                 self._user_listing = {user.name.lower(): user for user in users}
@@ -444,7 +447,3 @@ def _set_aside_invalid(outcome: BulkOutcome, names: list[str], kind: str) -> lis
     """Record the names that break AWS's naming rule; return the others, in order."""
     outcome.add(ItemStatus.INVALID, *(name for name in names if not is_valid_name(name, kind)))
     return [name for name in names if is_valid_name(name, kind)]
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
