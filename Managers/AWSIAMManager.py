@@ -111,11 +111,12 @@ class AWSIAMManager:
             self._sts = _new_client("sts", **self._client_args)
         return self._sts
 
-    def _collect(self, operation: str, result_key: str, limit: int, **params) -> tuple[list[dict], bool]:
-        """Up to `limit` items, asking IAM for up to 1000 per call and following the marker only
-        while short of the limit. The bool says whether more items match than were returned."""
-        paginator = self.iam.get_paginator(operation)
-        pages = paginator.paginate(**params, PaginationConfig={"MaxItems": limit, "PageSize": min(limit, PAGE_SIZE)})
+    def _collect(self, operation: str, result_key: str, limit: int | None, **params) -> tuple[list[dict], bool]:
+        """Up to `limit` items (all of them when None), asking IAM for up to 1000 per call and
+        following the marker only while short of the limit. The bool says whether more items match
+        than were returned."""
+        paging = {"PageSize": PAGE_SIZE} if limit is None else {"MaxItems": limit, "PageSize": min(limit, PAGE_SIZE)}
+        pages = self.iam.get_paginator(operation).paginate(**params, PaginationConfig=paging)
         # Messages name the API operation (ListUsers), not boto3's method name (list_users).
         with translated(self.iam.meta.method_to_api_mapping.get(operation, operation)):
             result = pages.build_full_result()
@@ -327,14 +328,12 @@ class AWSIAMManager:
     def _scan_policies_named(self, name: str) -> tuple[Policy | None, Policy | None]:
         """(customer-managed, AWS-managed) policies called `name` under any path. Policy names are
         unique per kind regardless of case and path, so each kind has at most one."""
+        items, _ = self._collect("list_policies", "Policies", None, Scope="All")
         found = {}
-        pages = self.iam.get_paginator("list_policies").paginate(Scope="All", PaginationConfig={"PageSize": PAGE_SIZE})
-        with translated("ListPolicies"):
-            for page in pages:
-                for item in page["Policies"]:
-                    if item["PolicyName"].lower() == name.lower():
-                        policy = Policy(item)
-                        found[policy.is_aws_managed] = policy
+        for item in items:
+            if item["PolicyName"].lower() == name.lower():
+                policy = Policy(item)
+                found[policy.is_aws_managed] = policy
         return found.get(False), found.get(True)
 
     def attach_managed_policy(self, identity_type: str, identity_name: str, policy: PolicyReference) -> AttachOutcome:
@@ -415,9 +414,8 @@ class AWSIAMManager:
 
     def all_users(self) -> list[User]:
         """Every user of the account, 1000 per call. Needs iam:ListUsers."""
-        pages = self.iam.get_paginator("list_users").paginate(PaginationConfig={"PageSize": PAGE_SIZE})
-        with translated("ListUsers"):
-            return [User(item) for page in pages for item in page["Users"]]
+        items, _ = self._collect("list_users", "Users", None)
+        return [User(item) for item in items]
 
 
 def _name_in(lookup: str) -> str | None:
