@@ -152,10 +152,10 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
 
     stdout, stderr = _text(proc.stdout), _text(proc.stderr)
     raw = _parse_output(script.name, proc.returncode, stdout, stderr)
-    entries = json.loads(raw["ResultObjectJson"]) if raw["ResultObjectJson"] else {}
+    json_result, tables = read_results(raw)
     return ActionOutput(
         message=raw["Message"], state=raw["ExecutionState"], result_value=raw["ResultValue"],
-        json_result=_json_result(entries), tables=_tables(entries),
+        json_result=json_result, tables=tables,
         debug_output=raw["DebugOutput"], stdout=stdout, stderr=stderr,
         exit_code=proc.returncode, raw=raw, configuration_fetches=fetches, wall_seconds=wall)
 
@@ -210,6 +210,12 @@ def _parse_output(script_name, exit_code, stdout, stderr):
             f"--- stdout ---\n{stdout[-4000:]}\n--- stderr ---\n{stderr[-4000:]}",
             exit_code=exit_code, stdout=stdout, stderr=stderr)
     return raw
+
+
+def read_results(raw):
+    """(the JSON result or None, {table title: CSV lines}) from an output's ResultObjectJson."""
+    entries = json.loads(raw["ResultObjectJson"]) if raw["ResultObjectJson"] else {}
+    return _json_result(entries), _tables(entries)
 
 
 def _json_result(entries):

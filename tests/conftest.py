@@ -23,7 +23,7 @@ for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtoo
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from local_runner import build_context, resolve_script  # noqa: E402
+from local_runner import build_context, read_results, resolve_script  # noqa: E402
 from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
 from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
 
@@ -56,16 +56,11 @@ class Out:
 
 def parse_output(stdout: str) -> dict:
     output = json.loads(stdout)
-    result_object = json.loads(output["ResultObjectJson"]) if output.get("ResultObjectJson") else {}
-    json_result, tables = None, {}
-    for key, entry in result_object.items():
-        if key == "JsonResult":
-            json_result = json.loads(entry["RawJson"])
-        elif entry.get("CSVLines"):
-            tables[entry.get("Title") or key] = list(csv.reader(entry["CSVLines"]))
+    json_result, tables = read_results(output)
     return dict(
         message=output["Message"], state=output["ExecutionState"], result_value=output["ResultValue"],
-        json_result=json_result, tables=tables, debug_output=output.get("DebugOutput", ""),
+        json_result=json_result, tables={title: list(csv.reader(lines)) for title, lines in tables.items()},
+        debug_output=output["DebugOutput"],
     )
 
 
