@@ -4,6 +4,8 @@ import csv
 import json
 import textwrap
 
+import text_table
+
 MAX_ITEMS = 2  # of a JSON list
 MAX_ROWS = 6  # of a table
 MAX_CELL = 38
@@ -60,12 +62,4 @@ def _trimmed(value):
 
 def grid(header, rows) -> str:
     """A plain text table; long cells are cut with an ellipsis."""
-    cells = [[_cut(str(cell)) for cell in row] for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
-    lines.insert(1, "-+-".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+    return text_table.grid(header, rows, max_cell=MAX_CELL)

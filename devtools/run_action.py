@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from local_runner import DEFAULT_ENTITY_TYPE, RunnerError, resolve_script, run_script  # noqa: E402
 from moto_server import MotoServer, fetch_calls  # noqa: E402
+from text_table import grid  # noqa: E402
 
 KEY_ID_ENV, SECRET_ENV = "AWSIAM_ACCESS_KEY_ID", "AWSIAM_SECRET_KEY"
 MOTO_KEYS = {"AWS Access Key ID": "testing", "AWS Secret Key": "testing"}
@@ -145,13 +146,8 @@ def _show(action, target, out, calls, *, verbose):
 
 
 def _aligned(csv_lines):
-    rows = list(csv.reader(csv_lines))
-    widths = [max(len(row[i]) for row in rows if i < len(row))
-              for i in range(max(map(len, rows), default=0))]
-    text = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    if len(text) > 1:
-        text.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(text)
+    header, *rows = csv.reader(csv_lines)
+    return grid(header, rows)
 
 
 def _indent(text):
