@@ -91,12 +91,12 @@ LISTING = {
 def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionResult:
     """At least one created: COMPLETED, true. None: FAILED with the combined reason.
     A general error: FAILED, still listing what was created (also in the JSON result)."""
-    lines = _lines(CREATE_LINES[kind], outcome, lambda template, names: template.format(names=join_names(names)))
+    lines = _lines(CREATE_LINES[kind], outcome, _with_names)
     json_result = [item.to_json() for item in outcome.created]
     if outcome.error is not None:
         return ActionResult.failure(_after_error(spec, outcome.error, lines), json_result)
     if not outcome.any_done:
-        parts = _lines(NOTHING_CREATED_PARTS[kind], outcome, lambda template, names: template.format(names=join_names(names)))
+        parts = _lines(NOTHING_CREATED_PARTS[kind], outcome, _with_names)
         return ActionResult.failure(spec.failure(" ".join(parts)))
     return ActionResult("\n".join(lines), success=True, json_result=json_result)
 
@@ -105,20 +105,15 @@ def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionR
 
 def membership_result(spec: ActionSpec, change: str, group: str, outcome: BulkOutcome) -> ActionResult:
     """change is "add" or "remove". Item errors never fail the action: nothing done is COMPLETED, false."""
-    templates = MEMBERSHIP_LINES[change]
-
-    def render(status_template: str, names: Sequence[str]) -> str:
-        return status_template.format(names=join_names(names), group=group)
-
     lines = []
-    for status, template in templates.items():
+    for status, template in MEMBERSHIP_LINES[change].items():
         names = outcome.of(status)
         if not names:
             continue
         if status in PER_USER_STATUSES:
             lines.extend(template.format(user=user, group=group) for user in names)
         else:
-            lines.append(render(template, names))
+            lines.append(_with_names(template, names, group=group))
     if outcome.error is not None:
         return ActionResult.failure(_after_error(spec, outcome.error, lines))
     return ActionResult("\n".join(lines), success=outcome.any_done)
@@ -137,6 +132,10 @@ def listed_result(kind: str, items: Sequence[IAMObject]) -> ActionResult:
 
 
 # --- Shared -----------------------------------------------------------------------------------
+
+def _with_names(template: str, names: Sequence[str], **fields: str) -> str:
+    return template.format(names=join_names(names), **fields)
+
 
 def _lines(templates: dict, outcome: BulkOutcome, render: Callable[[str, list[str]], str]) -> list[str]:
     """One line per status that occurred, in the templates' order."""
