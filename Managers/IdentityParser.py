@@ -1,7 +1,7 @@
 """Wording, JSON results and tables of the identity actions: Create a User, Create a Group,
 Add a User to a Group, Remove a User from a Group, List Users, List Groups."""
 
-from typing import Callable, Sequence
+from typing import Sequence
 
 from ActionResults import ActionResult, Table
 from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, ActionSpec
@@ -91,12 +91,12 @@ LISTING = {
 def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionResult:
     """At least one created: COMPLETED, true. None: FAILED with the combined reason.
     A general error: FAILED, still listing what was created (also in the JSON result)."""
-    lines = _lines(CREATE_LINES[kind], outcome, _with_names)
+    lines = _lines(CREATE_LINES[kind], outcome)
     json_result = [item.to_json() for item in outcome.created]
     if outcome.error is not None:
         return ActionResult.failure(_after_error(spec, outcome.error, lines), json_result)
     if not outcome.any_done:
-        parts = _lines(NOTHING_CREATED_PARTS[kind], outcome, _with_names)
+        parts = _lines(NOTHING_CREATED_PARTS[kind], outcome)
         return ActionResult.failure(spec.failure(" ".join(parts)))
     return ActionResult("\n".join(lines), success=True, json_result=json_result)
 
@@ -137,9 +137,9 @@ def _with_names(template: str, names: Sequence[str], **fields: str) -> str:
     return template.format(names=join_names(names), **fields)
 
 
-def _lines(templates: dict, outcome: BulkOutcome, render: Callable[[str, list[str]], str]) -> list[str]:
+def _lines(templates: dict, outcome: BulkOutcome) -> list[str]:
     """One line per status that occurred, in the templates' order."""
-    return [render(template, outcome.of(status)) for status, template in templates.items() if outcome.of(status)]
+    return [_with_names(template, outcome.of(status)) for status, template in templates.items() if outcome.of(status)]
 
 
 def _after_error(spec: ActionSpec, error: Exception, progress: list[str]) -> str:
