@@ -18,7 +18,14 @@ DEFAULT_REGION = "us-east-1"
 # Client behaviour. A closed port must fail well under 10 s; a slow but live IAM gets its answer.
 CONNECT_TIMEOUT_SECONDS = 5
 READ_TIMEOUT_SECONDS = 30
-MAX_ATTEMPTS = 3  # in all, the first try included (botocore's total_max_attempts)
+# Attempts per call in all, the first try included (botocore's total_max_attempts). Throttling
+# is waited out rather than reported, so there are enough attempts for a busy account; the
+# deadline still ends the retries in time.
+MAX_ATTEMPTS = 10
+# Retry delay: a random share of min(base * 2^(retry - 1), max). Short, because a bulk run's
+# workers each back off on their own and so thin out the account's request rate together.
+RETRY_BASE_SECONDS = 0.05
+RETRY_MAX_DELAY_SECONDS = 1.0
 
 # IAM's own page limit; without it IAM pages by 100.
 PAGE_SIZE = 1000

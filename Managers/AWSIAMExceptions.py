@@ -8,14 +8,23 @@ catches meaning ("the user is missing") rather than botocore error codes.
 class AWSIAMError(Exception):
     """An AWS call failed. Keeps the operation, the AWS error code and AWS's own message apart."""
 
-    def __init__(self, operation: str, code: str, message: str):
+    def __init__(self, operation: str, code: str, message: str, *, maybe_applied: bool = False,
+                 cut_by_deadline: bool = False):
         super().__init__(operation, code, message)
         self.operation = operation
         self.code = code
         self.aws_message = message
+        # An earlier attempt of this call was retried after an answer that may hide success (a 5xx,
+        # or a connection lost after the request went out): this error may be about our own work.
+        self.maybe_applied = maybe_applied
+        # The retries stopped because the platform's deadline left no time for another one.
+        self.cut_by_deadline = cut_by_deadline
 
     def __str__(self) -> str:
-        return f"An error occurred ({self.code}) when calling the {self.operation} operation: {self.aws_message}"
+        text = f"An error occurred ({self.code}) when calling the {self.operation} operation: {self.aws_message}"
+        if self.cut_by_deadline:
+            text += " (not retried: the platform's execution deadline left no time to try again)"
+        return text
 
 
 class NotFound(AWSIAMError):
@@ -36,6 +45,10 @@ class LimitExceeded(AWSIAMError):
 
 class MalformedPolicy(AWSIAMError):
     """MalformedPolicyDocument."""
+
+
+class Throttled(AWSIAMError):
+    """AWS kept throttling the call past every retry the attempts or the deadline allowed."""
 
 
 class AccessDenied(AWSIAMError):

@@ -2,14 +2,22 @@
 and returns datamodels, never messages."""
 
 import functools
-import re
+import random
+import threading
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Iterator
 
 import boto3
 from botocore import xform_name
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ParamValidationError,
+    ReadTimeoutError,
+)
+from botocore.retries import standard as standard_retries
 
 from AWSIAMConstants import (
     CONNECT_TIMEOUT_SECONDS,
@@ -17,10 +25,10 @@ from AWSIAMConstants import (
     MAX_ATTEMPTS,
     PAGE_SIZE,
     READ_TIMEOUT_SECONDS,
+    RETRY_BASE_SECONDS,
+    RETRY_MAX_DELAY_SECONDS,
 )
 from AWSIAMDatamodels import CallerIdentity, Group, Policy, User
-from BulkOutcomes import BulkOutcome, ItemStatus
-from InputValidation import is_valid_name
 from AWSIAMExceptions import (
     AccessDenied,
     AlreadyExists,
@@ -30,10 +38,11 @@ from AWSIAMExceptions import (
     LimitExceeded,
     MalformedPolicy,
     NotFound,
+    Throttled,
 )
+from BulkEngine import MAX_WORKERS, Deadline, Once
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
-from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, parse_user_reference
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "NoSuchEntity": NotFound,
@@ -42,6 +51,8 @@ _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "MalformedPolicyDocument": MalformedPolicy,
     "ValidationError": InvalidInput,
     "InvalidInput": InvalidInput,
+    "Throttling": Throttled,
+    "ThrottlingException": Throttled,
     "AccessDenied": AccessDenied,
     "AccessDeniedException": AccessDenied,
     "UnauthorizedOperation": AccessDenied,
@@ -53,21 +64,75 @@ _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
 }
 
 
+# What the retries of the current call saw, per thread: one boto3 client serves every worker
+# thread, and botocore runs a call's retry hooks on the thread that made the call.
+_this_call = threading.local()
+
+
 @contextmanager
 def translated(operation: str) -> Iterator[None]:
     """Turn botocore's errors for one IAM/STS operation into the integration's own."""
+    _this_call.maybe_applied = _this_call.cut_by_deadline = False
     try:
         yield
     except ClientError as err:
         error = err.response.get("Error", {})
         code = error.get("Code", "Unknown")
-        raise _ERROR_BY_CODE.get(code, AWSIAMError)(operation, code, error.get("Message", "")) from err
+        raise _ERROR_BY_CODE.get(code, AWSIAMError)(operation, code, error.get("Message", ""), **_call_facts()) from err
     except ParamValidationError as err:
         raise InvalidInput(operation, "ParamValidationError", str(err)) from err
     except BotoCoreError as err:
         # Unreachable endpoint, timeouts, TLS failures, missing credentials: botocore's sentence
         # names the endpoint, never the credentials.
-        raise ConnectionFailure(operation, "ConnectionError", str(err)) from err
+        raise ConnectionFailure(operation, "ConnectionError", str(err), **_call_facts()) from err
+
+
+def _call_facts() -> dict:
+    return dict(maybe_applied=_this_call.maybe_applied, cut_by_deadline=_this_call.cut_by_deadline)
+
+
+class _Retries:
+    """botocore's standard retry conditions (throttling, 5xx, lost connections; at most
+    MAX_ATTEMPTS tries) with two changes:
+    - a short full-jitter backoff, so concurrent workers keep the run short while IAM throttles;
+    - no retry, and no first try, that would end after the platform's deadline.
+    It also notes, per call, whether an earlier attempt may have taken effect although its answer
+    was lost (a 5xx, or a connection dropped after the request went out), so the workflows can
+    tell their own work from work that was there before."""
+
+    def __init__(self, deadline: Deadline):
+        self._deadline = deadline
+        self._adapter = standard_retries.RetryEventAdapter()
+        self._conditions = standard_retries.StandardRetryConditions(max_attempts=MAX_ATTEMPTS)
+
+    def install(self, client) -> None:
+        events, name = client.meta.events, client.meta.service_model.service_id.hyphenize()
+        events.unregister(f"needs-retry.{name}", unique_id=f"retry-config-{name}")
+        events.register(f"needs-retry.{name}", self.needs_retry, unique_id=f"retry-config-{name}")
+        events.register(f"before-call.{name}", self.before_call)
+
+    def before_call(self, **kwargs) -> None:
+        self._deadline.check()
+
+    def needs_retry(self, **kwargs) -> float | None:
+        context = self._adapter.create_retry_context(**kwargs)
+        if _may_have_taken_effect(context):
+            _this_call.maybe_applied = True
+        delay = None
+        if self._conditions.is_retryable(context):
+            delay = random.random() * min(
+                RETRY_BASE_SECONDS * 2 ** (context.attempt_number - 1), RETRY_MAX_DELAY_SECONDS)
+            if not self._deadline.allows(delay):
+                _this_call.cut_by_deadline = True
+                delay = None
+        self._adapter.adapt_retry_response_from_context(context)
+        return delay
+
+
+def _may_have_taken_effect(context) -> bool:
+    if context.http_response is not None:
+        return context.http_response.status_code >= 500
+    return isinstance(context.caught_exception, (ConnectionClosedError, ReadTimeoutError))
 
 
 @functools.cache
@@ -77,16 +142,21 @@ def _session() -> boto3.session.Session:
     return boto3.session.Session()
 
 
-def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl: bool, region: str):
-    """One boto3 client. The endpoint stays overridable only the standard way
-    (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), so local runs need no special branch."""
+def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl: bool, region: str,
+                deadline: Deadline | None = None):
+    """One boto3 client, shared by every worker thread of the run. The endpoint stays overridable
+    only the standard way (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), so local runs need no
+    special branch."""
+    deadline = deadline or Deadline(None)
     config = Config(
         region_name=region,
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        # A call never waits on AWS past the deadline.
+        read_timeout=max(1, min(READ_TIMEOUT_SECONDS, deadline.seconds_left())),
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        max_pool_connections=MAX_WORKERS,
     )
-    return _session().client(
+    client = _session().client(
         service,
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_key,
@@ -94,22 +164,27 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
         verify=verify_ssl,
         config=config,
     )
+    _Retries(deadline).install(client)
+    return client
 
 
 class AWSIAMManager:
-    def __init__(self, access_key_id: str, secret_key: str, *, verify_ssl: bool = True, region: str = DEFAULT_REGION):
-        self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl, region=region)
+    """One method per IAM operation, plus the per-run caches the workflows share. Safe to use from
+    the bulk engine's threads."""
+
+    def __init__(self, access_key_id: str, secret_key: str, *, verify_ssl: bool = True, region: str = DEFAULT_REGION,
+                 deadline: Deadline | None = None):
+        self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl,
+                                 region=region, deadline=deadline)
         self.iam = _new_client("iam", **self._client_args)
-        self._sts = None
-        self._caller_identity: CallerIdentity | None = None  # asked once per run
-        self._user_listing: dict[str, User] | AWSIAMError | None = None  # listed once per run
+        # Only some actions need STS; the others skip the cost of building its client.
+        self._sts = Once(lambda: _new_client("sts", **self._client_args))
+        self._caller_identity = Once(self.get_caller_identity)  # asked once per run
+        self._user_listing = Once(self._list_users_by_lower_name)  # listed once per run
 
     @property
     def sts(self):
-        # Only Attach a Policy needs STS; other actions skip the cost of building the client.
-        if self._sts is None:
-            self._sts = _new_client("sts", **self._client_args)
-        return self._sts
+        return self._sts.get()
 
     def _collect(self, operation: str, result_key: str, limit: int | None, **params) -> tuple[list[dict], bool]:
         """Up to `limit` items (all of them when None), asking IAM for up to 1000 per call and
@@ -149,6 +224,11 @@ class AWSIAMManager:
         """The group alone, without paging its members. Needs iam:GetGroup."""
         with translated("GetGroup"):
             return Group(self.iam.get_group(GroupName=group_name, MaxItems=1)["Group"])
+
+    def get_user(self, user_name: str) -> User:
+        """Needs iam:GetUser."""
+        with translated("GetUser"):
+            return User(self.iam.get_user(UserName=user_name)["User"])
 
     def get_policy(self, policy_arn: str) -> Policy:
         """Needs iam:GetPolicy."""
@@ -203,111 +283,12 @@ class AWSIAMManager:
         with translated("PutUserPolicy"):
             self.iam.put_user_policy(UserName=user_name, PolicyName=policy_name, PolicyDocument=document)
 
-    # --- Identity actions (issue 3): bulk create and group membership -----------------------
-    # Each settles every name under exactly one ItemStatus. A general error (access denied,
-    # throttling past the retries, no connection) stops the run but keeps what was already done,
-    # so the action can still report it.
-
-    def create_users(self, user_names: list[str]) -> BulkOutcome:
-        """One CreateUser per valid name; names failing the local check cost no call. Needs iam:CreateUser."""
-        return self._create_each(user_names, "user", self.create_user)
-
-    def create_groups(self, group_names: list[str]) -> BulkOutcome:
-        """One CreateGroup per valid name; names failing the local check cost no call. Needs iam:CreateGroup."""
-        return self._create_each(group_names, "group", self.create_group)
-
-    def add_users_to_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
-        """One AddUserToGroup per valid user, plus at most one GetGroup per run.
-        Needs iam:AddUserToGroup and iam:GetGroup."""
-        return self._change_membership(group_name, user_names, self.add_user_to_group, removing=False)
-
-    def remove_users_from_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
-        """One RemoveUserFromGroup per valid user, plus at most one GetGroup per run.
-        Needs iam:RemoveUserFromGroup and iam:GetGroup."""
-        return self._change_membership(group_name, user_names, self.remove_user_from_group, removing=True)
-
-    def _create_each(self, names: list[str], kind: str, create) -> BulkOutcome:
-        outcome = BulkOutcome()
-        valid = _set_aside_invalid(outcome, names, kind)
-        for index, name in enumerate(valid):
-            try:
-                outcome.created.append(create(name))
-            except (InvalidInput, AlreadyExists, LimitExceeded) as err:
-                # Keep calling after LimitExceeded: a later name may already exist, and each
-                # name gets IAM's real answer.
-                outcome.add(_CREATE_STATUS_BY_ERROR[type(err)], name)
-            except AWSIAMError as err:
-                outcome.stop(err, valid[index:])
-                break
-            else:
-                outcome.add(ItemStatus.DONE, name)
-        return outcome
-
-    def _change_membership(self, group_name: str, user_names: list[str], change, *, removing: bool) -> BulkOutcome:
-        outcome = BulkOutcome()
-        valid = _set_aside_invalid(outcome, user_names, "user")
-        if not is_valid_name(group_name, "group"):
-            outcome.add(ItemStatus.GROUP_INVALID, *valid)
-            return outcome
-
-        @functools.cache
-        def group_exists() -> bool:
-            # The run's one extra call, made only once a NoSuchEntity needs explaining.
-            return self._group_exists(group_name)
-
-        for index, user in enumerate(valid):
-            try:
-                status = self._membership_status(change, group_name, user, group_exists, removing=removing)
-            except AWSIAMError as err:
-                outcome.stop(err, valid[index:])
-                break
-            if status is ItemStatus.GROUP_MISSING:
-                # IAM would refuse every remaining user the same way: no point asking again.
-                outcome.add(status, *valid[index:])
-                break
-            outcome.add(status, user)
-        return outcome
-
-    def _membership_status(self, change, group_name: str, user: str, group_exists, *, removing: bool) -> ItemStatus:
-        """What one AddUserToGroup/RemoveUserFromGroup call came to.
-
-        NoSuchEntity does not say which entity is missing, so:
-        - IAM's message for a missing user is "The user with name X cannot be found." For
-          RemoveUserFromGroup IAM checks the user before the group, so a missing user is named
-          even when the group is missing too, as the spec asks. That text settles it, no call.
-        - Otherwise one GetGroup per run (cached) tells whether the group is missing.
-        - If the group exists, a remove failed because the user is not a member: moto says
-          "User X not in group Y"; IAM documents no separate error code for it.
-        """
-        try:
-            change(group_name, user)
-            return ItemStatus.DONE
-        except LimitExceeded:
-            return ItemStatus.LIMIT
-        except InvalidInput:
-            return ItemStatus.INVALID
-        except NotFound as err:
-            missing = err
-        # Outside the except block, so a failing GetGroup is not chained to the NoSuchEntity.
-        if _USER_NOT_FOUND.search(missing.aws_message):
-            return ItemStatus.USER_MISSING
-        if not group_exists():
-            return ItemStatus.GROUP_MISSING
-        return ItemStatus.NOT_MEMBER if removing else ItemStatus.USER_MISSING
-
-    def _group_exists(self, group_name: str) -> bool:
-        try:
-            self.get_group(group_name)
-        except NotFound:
-            return False
-        return True
-
-    # --- Policies and containment (issue 4: Attach a Policy, Disable User Access) -----------
+    # --- Policy resolution ------------------------------------------------------------------
 
     def find_policy(self, name: str) -> PolicyMatch | None:
         """The managed policy a friendly name means; customer-managed wins over AWS-managed.
         Needs sts:GetCallerIdentity, iam:GetPolicy and, for policies with a path, iam:ListPolicies."""
-        caller = self._caller()
+        caller = self.caller()
         # Both direct reads are made even when the first one hits: the second is what tells the
         # analyst that an AWS-managed policy of the same name was passed over. It keeps the
         # common case at four calls (STS, two GetPolicy, the attach) whichever kind it is.
@@ -354,63 +335,19 @@ class AWSIAMManager:
             return AttachOutcome(AttachStatus.LIMIT_EXCEEDED, match)
         return AttachOutcome(AttachStatus.ATTACHED, match)
 
-    def disable_users(self, lookups: Sequence[str]) -> DisableRun:
-        """Put the deny-all inline policy on each user named by an entity, touching nothing else.
-        Needs iam:PutUserPolicy; iam:ListUsers when a name's case differs; sts:GetCallerIdentity for ARNs.
-        A connection or credential failure stops the run; every other error is the user's own."""
-        outcomes: list[DisableOutcome] = []
-        for index, lookup in enumerate(lookups):
-            try:
-                outcomes.append(self._disable_user(lookup))
-            except ConnectionFailure as err:
-                outcomes.append(DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err))
-                outcomes.extend(
-                    DisableOutcome(rest, DisableStatus.FAILED, _name_in(rest), cause=DisableCause.NOT_ATTEMPTED)
-                    for rest in lookups[index + 1:]
-                )
-                return DisableRun(tuple(outcomes), error=err)
-            except AWSIAMError as err:
-                outcomes.append(DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err))
-        return DisableRun(tuple(outcomes))
+    # --- Per-run caches ---------------------------------------------------------------------
 
-    def _disable_user(self, lookup: str) -> DisableOutcome:
-        reference = parse_user_reference(lookup)
-        if reference is None:
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, cause=DisableCause.NOT_A_USER_NAME)
-        if reference.account and reference.account != self._caller().account:
-            # Same-named users exist in many accounts; disabling ours for another's ARN would be wrong.
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.OTHER_ACCOUNT)
-        try:
-            self.put_user_policy(reference.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
-            return DisableOutcome(lookup, DisableStatus.DISABLED, reference.name, reference.arn)
-        except NotFound:
-            pass
-        user = self._users_by_lower_name().get(reference.name.lower())
-        if user is None or user.name == reference.name:
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.NO_SUCH_USER)
-        try:
-            self.put_user_policy(user.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
-        except NotFound:  # deleted in between
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, user.name, user.arn, cause=DisableCause.NO_SUCH_USER)
-        return DisableOutcome(lookup, DisableStatus.DISABLED, user.name, user.arn)
+    def caller(self) -> CallerIdentity:
+        """The credentials' own account and partition, asked at most once per run."""
+        return self._caller_identity.get()
 
-    def _caller(self) -> CallerIdentity:
-        if self._caller_identity is None:
-            self._caller_identity = self.get_caller_identity()
-        return self._caller_identity
-
-    def _users_by_lower_name(self) -> dict[str, User]:
+    def users_by_lower_name(self) -> dict[str, User]:
         """Every user of the account, listed at most once per run (1000 per call); a failed
         listing is not retried for the next entity either."""
-        if self._user_listing is None:
-            try:
-                users = self.all_users()
-                self._user_listing = {user.name.lower(): user for user in users}
-            except AWSIAMError as err:
-                self._user_listing = err
-        if isinstance(self._user_listing, AWSIAMError):
-            raise self._user_listing
-        return self._user_listing
+        return self._user_listing.get()
+
+    def _list_users_by_lower_name(self) -> dict[str, User]:
+        return {user.name.lower(): user for user in self.all_users()}
 
     def all_users(self) -> list[User]:
         """Every user of the account, 1000 per call. Needs iam:ListUsers."""
@@ -418,30 +355,8 @@ class AWSIAMManager:
         return [User(item) for item in items]
 
 
-def _name_in(lookup: str) -> str | None:
-    reference = parse_user_reference(lookup)
-    return reference.name if reference else None
-
-
 _ATTACH_BY_IDENTITY_TYPE = {
     "User": ("AttachUserPolicy", "UserName"),
     "Group": ("AttachGroupPolicy", "GroupName"),
     "Role": ("AttachRolePolicy", "RoleName"),
 }
-
-
-# --- Identity actions (issue 3): helpers ---------------------------------------------------
-
-_CREATE_STATUS_BY_ERROR = {
-    InvalidInput: ItemStatus.INVALID,
-    AlreadyExists: ItemStatus.EXISTS,
-    LimitExceeded: ItemStatus.LIMIT,
-}
-
-_USER_NOT_FOUND = re.compile(r"\buser with name \S+ cannot be found", re.IGNORECASE)
-
-
-def _set_aside_invalid(outcome: BulkOutcome, names: list[str], kind: str) -> list[str]:
-    """Record the names that break AWS's naming rule; return the others, in order."""
-    outcome.add(ItemStatus.INVALID, *(name for name in names if not is_valid_name(name, kind)))
-    return [name for name in names if is_valid_name(name, kind)]

@@ -18,6 +18,7 @@ from AWSIAMConstants import (
     ActionSpec,
 )
 from AWSIAMExceptions import AWSIAMError, InvalidParameter
+from BulkEngine import BulkEngine, Deadline, DeadlineReached
 from InputValidation import split_names
 
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -29,6 +30,8 @@ class ActionContext:
     def __init__(self, siemplify: SiemplifyAction):
         self.siemplify = siemplify
         self.logger = siemplify.LOGGER
+        self.deadline = Deadline(siemplify.execution_deadline_unix_time_ms)
+        self.bulk = BulkEngine(self.deadline, log=lambda line: self.logger.info(line))
         self._manager = None
 
     @property
@@ -37,7 +40,7 @@ class ActionContext:
         if self._manager is None:
             from AWSIAMManager import AWSIAMManager
 
-            self._manager = AWSIAMManager(**self._connection_settings())
+            self._manager = AWSIAMManager(**self._connection_settings(), deadline=self.deadline)
         return self._manager
 
     @property
@@ -121,7 +124,7 @@ def run_action(spec: ActionSpec, perform: Callable[[ActionContext], ActionResult
     siemplify.script_name = f"{INTEGRATION_IDENTIFIER} - {spec.name}"
     try:
         result = perform(ActionContext(siemplify))
-    except (InvalidParameter, AWSIAMError) as err:
+    except (InvalidParameter, AWSIAMError, DeadlineReached) as err:
         siemplify.LOGGER.error(f"{spec.name} failed: {err}")
         result = ActionResult.failure(spec.failure(err))
     except Exception as err:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from AWSIAMDatamodels import IAMObject
-from AWSIAMExceptions import AWSIAMError
+from BulkEngine import BulkRun, DeadlineReached, Settlement
 
 
 class ItemStatus(StrEnum):
@@ -16,17 +16,22 @@ class ItemStatus(StrEnum):
     GROUP_MISSING = "group_missing"
     USER_MISSING = "user_missing"
     NOT_MEMBER = "not_member"
-    NOT_PROCESSED = "not_processed"  # a general error stopped the action before this name was settled
+    FAILED = "failed"  # its own call failed with the general error that stopped the action
+    NOT_PROCESSED = "not_processed"  # a general error stopped the action before this name was tried
+    OUT_OF_TIME = "out_of_time"  # the platform's deadline came before this name was tried
+    UNANSWERED = "unanswered"  # its call went out, but no answer came before the deadline
 
 
 @dataclass(slots=True)
 class BulkOutcome:
     """Each name lands under exactly one status, in input order. `created` holds the objects made,
-    `error` the general error that stopped the run, if any."""
+    `errors` the error of each FAILED name, `error` what stopped the run early, if anything (a
+    general error, or DeadlineReached)."""
 
     names: dict[ItemStatus, list[str]] = field(default_factory=dict)
     created: list[IAMObject] = field(default_factory=list)
-    error: AWSIAMError | None = None
+    errors: dict[str, Exception] = field(default_factory=dict)
+    error: Exception | None = None
 
     def add(self, status: ItemStatus, *names: str) -> None:
         if names:
@@ -35,9 +40,24 @@ class BulkOutcome:
     def of(self, status: ItemStatus) -> list[str]:
         return self.names.get(status, [])
 
-    def stop(self, error: AWSIAMError, unsettled: list[str]) -> None:
-        self.error = error
-        self.add(ItemStatus.NOT_PROCESSED, *unsettled)
+    def absorb(self, run: BulkRun) -> None:
+        """Take in the engine's report. A settled item's value is its ItemStatus, or a pair of the
+        status and the object it created."""
+        self.error = run.stopped_by
+        not_tried = ItemStatus.OUT_OF_TIME if isinstance(run.stopped_by, DeadlineReached) else ItemStatus.NOT_PROCESSED
+        for item in run.runs:
+            if item.settlement is Settlement.SETTLED:
+                status, created = item.value if isinstance(item.value, tuple) else (item.value, None)
+                self.add(status, item.item)
+                if created is not None:
+                    self.created.append(created)
+            elif item.settlement is Settlement.FAILED:
+                self.add(ItemStatus.FAILED, item.item)
+                self.errors[item.item] = item.error
+            elif item.settlement is Settlement.UNANSWERED:
+                self.add(ItemStatus.UNANSWERED, item.item)
+            else:
+                self.add(not_tried, item.item)
 
     @property
     def any_done(self) -> bool:

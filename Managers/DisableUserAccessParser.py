@@ -17,6 +17,8 @@ REASONS = {
     DisableCause.NO_SUCH_USER: "No IAM user with this name exists in the account.",
     DisableCause.OTHER_ACCOUNT: "The user ARN belongs to another AWS account.",
     DisableCause.NOT_ATTEMPTED: "Not attempted: an earlier error stopped the action.",
+    DisableCause.OUT_OF_TIME: "Not attempted: the platform's execution deadline was near.",
+    DisableCause.UNANSWERED: "The call was sent, but no answer came before the platform's deadline: check the user in AWS.",
 }
 
 

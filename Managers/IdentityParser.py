@@ -11,6 +11,8 @@ from BulkOutcomes import BulkOutcome, ItemStatus
 
 S = ItemStatus
 _CHARACTERS = f"alphanumeric characters and/or the following: {ALLOWED_NAME_CHARACTERS}."
+_OUT_OF_TIME = "The platform's execution deadline came before them."
+_UNANSWERED = "Their calls went out, but no answer came before the platform's execution deadline: check them in AWS."
 
 # --- Create a User / Create a Group: one line per outcome, in this order -----------------------
 CREATE_LINES = {
@@ -19,14 +21,20 @@ CREATE_LINES = {
         S.EXISTS: "Could not add the following users to IAM: {names}. Names must be unique within an account.",
         S.INVALID: "Could not add the following users to IAM: {names}. Usernames must contain only " + _CHARACTERS,
         S.LIMIT: "Could not add the following users to IAM: {names}. Reach to Users limitation in your aws account.",
+        S.FAILED: "Could not add the following users to IAM: {names}. {error}",
         S.NOT_PROCESSED: "Could not add the following users to IAM: {names}. The error stopped the action before them.",
+        S.OUT_OF_TIME: "Could not add the following users to IAM: {names}. " + _OUT_OF_TIME,
+        S.UNANSWERED: "Could not confirm the following users in IAM: {names}. " + _UNANSWERED,
     },
     "group": {
         S.DONE: "Successfully added the following groups to IAM: {names}",
         S.EXISTS: "Could not add the following groups to IAM: {names}. Names must be unique within an account.",
         S.INVALID: "Could not add the following groups to IAM: {names}. Group names must contain only " + _CHARACTERS,
         S.LIMIT: "Could not add the following groups to IAM: {names}. Reach to Groups limitation in your aws account.",
+        S.FAILED: "Could not add the following groups to IAM: {names}. {error}",
         S.NOT_PROCESSED: "Could not add the following groups to IAM: {names}. The error stopped the action before them.",
+        S.OUT_OF_TIME: "Could not add the following groups to IAM: {names}. " + _OUT_OF_TIME,
+        S.UNANSWERED: "Could not confirm the following groups in IAM: {names}. " + _UNANSWERED,
     },
 }
 # The FAILED reason when nothing was created: only the parts that apply, in this order.
@@ -53,7 +61,10 @@ MEMBERSHIP_LINES = {
         S.LIMIT: "Could not add {names} to {group} because it attempted to create resources beyond the current AWS account limits.",
         S.INVALID: "Could not add {names} to {group}. Names must contain only " + _CHARACTERS,
         S.GROUP_INVALID: "Could not add {names} to {group}. Group names must contain only " + _CHARACTERS,
+        S.FAILED: "Could not add {names} to {group}. {error}",
         S.NOT_PROCESSED: "Could not add {names} to {group}. The error stopped the action before them.",
+        S.OUT_OF_TIME: "Could not add {names} to {group}. " + _OUT_OF_TIME,
+        S.UNANSWERED: "Could not confirm whether {names} were added to {group}. " + _UNANSWERED,
     },
     "remove": {
         S.DONE: "{names} has been removed from group: {group}",
@@ -63,11 +74,16 @@ MEMBERSHIP_LINES = {
         S.LIMIT: "Could not remove {names} from {group} because it attempted to create resources beyond the current AWS account limits.",
         S.INVALID: "Could not remove {names} from {group}. Names must contain only " + _CHARACTERS,
         S.GROUP_INVALID: "Could not remove {names} from {group}. Group names must contain only " + _CHARACTERS,
+        S.FAILED: "Could not remove {names} from {group}. {error}",
         S.NOT_PROCESSED: "Could not remove {names} from {group}. The error stopped the action before them.",
+        S.OUT_OF_TIME: "Could not remove {names} from {group}. " + _OUT_OF_TIME,
+        S.UNANSWERED: "Could not confirm whether {names} were removed from {group}. " + _UNANSWERED,
     },
 }
 # Said once per user: each has its own reason.
 PER_USER_STATUSES = frozenset({S.USER_MISSING, S.NOT_MEMBER})
+# Said once per name, with the error its own call failed with.
+FAILED_STATUS = S.FAILED
 
 # --- List Users / List Groups -----------------------------------------------------------------
 LISTING = {
@@ -108,12 +124,10 @@ def membership_result(spec: ActionSpec, change: str, group: str, outcome: BulkOu
     lines = []
     for status, template in MEMBERSHIP_LINES[change].items():
         names = outcome.of(status)
-        if not names:
-            continue
         if status in PER_USER_STATUSES:
             lines.extend(template.format(user=user, group=group) for user in names)
         else:
-            lines.append(_with_names(template, names, group=group))
+            lines.extend(_status_lines(template, status, outcome, group=group))
     if outcome.error is not None:
         return ActionResult.failure(_after_error(spec, outcome.error, lines))
     return ActionResult("\n".join(lines), success=outcome.any_done)
@@ -139,7 +153,15 @@ def _with_names(template: str, names: Sequence[str], **fields: str) -> str:
 
 def _lines(templates: dict, outcome: BulkOutcome) -> list[str]:
     """One line per status that occurred, in the templates' order."""
-    return [_with_names(template, outcome.of(status)) for status, template in templates.items() if outcome.of(status)]
+    return [line for status, template in templates.items() for line in _status_lines(template, status, outcome)]
+
+
+def _status_lines(template: str, status: ItemStatus, outcome: BulkOutcome, **fields: str) -> list[str]:
+    """The line for the names under `status`; a failed name gets a line of its own, with its error."""
+    names = outcome.of(status)
+    if status is FAILED_STATUS:
+        return [_with_names(template, [name], error=str(outcome.errors[name]), **fields) for name in names]
+    return [_with_names(template, names, **fields)] if names else []
 
 
 def _after_error(spec: ActionSpec, error: Exception, progress: list[str]) -> str:

@@ -47,6 +47,8 @@ class DisableCause(StrEnum):
     NO_SUCH_USER = "no_such_user"
     OTHER_ACCOUNT = "other_account"
     NOT_ATTEMPTED = "not_attempted"
+    OUT_OF_TIME = "out_of_time"
+    UNANSWERED = "unanswered"
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ class DisableOutcome:
 
 @dataclass(frozen=True)
 class DisableRun:
-    """Outcomes in entity order. `error` is set when a general error stopped the run early; the
-    outcomes then still cover every entity, done or not."""
+    """Outcomes in entity order. `error` is set when a general error or the deadline stopped the
+    run early; the outcomes then still cover every entity, done or not."""
 
     outcomes: tuple[DisableOutcome, ...]
-    error: AWSIAMError | None = None
+    error: Exception | None = None

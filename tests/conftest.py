@@ -178,9 +178,12 @@ class StubbedAWS:
 
 @pytest.fixture
 def stub_aws(run_action, monkeypatch):
-    """Replaces moto with Stubbers for the action's clients; queue responses on .iam / .sts."""
+    """Replaces moto with Stubbers for the action's clients; queue responses on .iam / .sts.
+    A Stubber answers in queue order, so stubbed runs settle one item at a time."""
     import AWSIAMManager
+    import BulkEngine
 
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
     with StubbedAWS() as stubbed:
         monkeypatch.setattr(AWSIAMManager, "_new_client", lambda service, **kwargs: stubbed.clients[service])
         yield stubbed

@@ -10,6 +10,7 @@ from AWSIAMExceptions import InvalidParameter
 
 class FakeSiemplify:
     LOGGER = None
+    execution_deadline_unix_time_ms = 0  # the SDK's value when the platform sets no deadline
 
     def __init__(self, **params):
         self.params = params

@@ -27,7 +27,7 @@ def client_error(code, message="details"):
      ("LimitExceeded", errors.LimitExceeded), ("MalformedPolicyDocument", errors.MalformedPolicy),
      ("ValidationError", errors.InvalidInput), ("InvalidInput", errors.InvalidInput),
      ("AccessDenied", errors.AccessDenied), ("InvalidClientTokenId", errors.ConnectionFailure),
-     ("SignatureDoesNotMatch", errors.ConnectionFailure), ("Throttling", errors.AWSIAMError),
+     ("SignatureDoesNotMatch", errors.ConnectionFailure), ("Throttling", errors.Throttled),
      ("ServiceFailure", errors.AWSIAMError)],
 )
 def test_client_errors_map_by_code(code, expected):
@@ -75,7 +75,8 @@ def test_client_is_configured_for_timeouts_retries_region_and_ssl(aws):
     manager = AWSIAMManager("AKIDEXAMPLE", "secret", verify_ssl=False)
     config = manager.iam.meta.config
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
-    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
+    assert config.retries == {"mode": "standard", "total_max_attempts": 10}
+    assert config.max_pool_connections == 8  # one connection per bulk worker
     assert manager.iam._request_signer._region_name == "us-east-1"  # IAM signs in us-east-1
     assert manager.iam._endpoint.http_session._verify is False
 

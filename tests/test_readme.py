@@ -75,8 +75,8 @@ def rendered(template: str, **placeholders) -> str:
     return template.format(**placeholders)
 
 
-NAMES = {"names": "<names>"}
-MEMBERSHIP = {"names": "<names>", "group": "<group>", "user": "<user>"}
+NAMES = {"names": "<names>", "error": "<error>"}
+MEMBERSHIP = {"names": "<names>", "group": "<group>", "user": "<user>", "error": "<error>"}
 ATTACH = {"policy": "<policy>", "identity_type": "<Identity Type>", "identity": "<Identity Name>"}
 
 MESSAGES = [

@@ -78,7 +78,8 @@ def test_general_error_midway_keeps_created_groups(stub_aws, run_action):
     assert out.lines == [
         "Error executing action 'Create a Group'. Reason: An error occurred (AccessDenied) when calling the CreateGroup operation: not authorized",
         "Successfully added the following groups to IAM: devs",
-        "Could not add the following groups to IAM: ops, sec. The error stopped the action before them.",
+        "Could not add the following groups to IAM: ops. An error occurred (AccessDenied) when calling the CreateGroup operation: not authorized",
+        "Could not add the following groups to IAM: sec. The error stopped the action before them.",
     ]
     assert (out.state, out.result_value) == (FAILED, False)
     assert out.json_result == [group_json("devs")]

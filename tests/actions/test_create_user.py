@@ -154,7 +154,8 @@ def test_general_error_midway_still_reports_what_was_done(stub_aws, run_action, 
         f"Error executing action 'Create a User'. Reason: An error occurred ({code}) when calling the CreateUser operation: no go",
         "Successfully added the following users to IAM: alice",
         f"Could not add the following users to IAM: bad name. {CHARS}",
-        "Could not add the following users to IAM: bob, carol. The error stopped the action before them.",
+        f"Could not add the following users to IAM: bob. An error occurred ({code}) when calling the CreateUser operation: no go",
+        "Could not add the following users to IAM: carol. The error stopped the action before them.",
     ]
     assert (out.state, out.result_value) == (FAILED, False)
     assert out.json_result == [user_json("alice")]
@@ -162,11 +163,12 @@ def test_general_error_midway_still_reports_what_was_done(stub_aws, run_action, 
     assert "Traceback" not in out.raw_stdout and SECRET not in out.raw_stdout
 
 
-def test_general_error_on_the_first_call_lists_every_name_left(stub_aws, run_action):
+def test_general_error_on_the_first_call_fails_that_name_and_lists_the_rest(stub_aws, run_action):
     stub_aws.iam.add_client_error("create_user", "AccessDenied", "not authorized", 403, expected_params={"UserName": "alice"})
     out = run_action(ACTION, {"User Name": "alice,bob"})
     assert out.lines == [
         "Error executing action 'Create a User'. Reason: An error occurred (AccessDenied) when calling the CreateUser operation: not authorized",
-        "Could not add the following users to IAM: alice, bob. The error stopped the action before them.",
+        "Could not add the following users to IAM: alice. An error occurred (AccessDenied) when calling the CreateUser operation: not authorized",
+        "Could not add the following users to IAM: bob. The error stopped the action before them.",
     ]
     assert (out.state, out.json_result) == (FAILED, [])

@@ -1,0 +1,202 @@
+"""The bulk engine: runs one piece of work per item on a bounded pool of threads, reports every
+item in input order, and stops in time for the platform's execution deadline.
+
+The engine knows nothing of AWS. A workflow hands it items and a `work` function that settles one
+item and returns what happened to it. `work` raises only for a general error (no connection,
+access denied): the engine then starts no further item and reports the rest as not attempted.
+"""
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Callable, Generic, Sequence, TypeVar
+
+# Threads per bulk run, and the size of boto3's connection pool to match. IAM throttles writes
+# per account, so more threads mostly buy more Throttling answers.
+MAX_WORKERS = 8
+
+# Time kept back before the platform's deadline, to build the report and end() before the
+# platform kills the script.
+DEADLINE_MARGIN_SECONDS = 2.0
+
+Item = TypeVar("Item")
+
+
+class DeadlineReached(Exception):
+    """The platform's deadline is too close to start another call."""
+
+    def __str__(self) -> str:
+        return ("The platform's execution deadline was near, so the action stopped starting new "
+                "calls and reported what it had done.")
+
+
+class Deadline:
+    """The platform's execution deadline, less the margin. A deadline of 0 (absent) never comes."""
+
+    def __init__(self, unix_time_ms: int | None, *, margin: float | None = None):
+        margin = DEADLINE_MARGIN_SECONDS if margin is None else margin
+        self._end = unix_time_ms / 1000 - margin if unix_time_ms else math.inf
+
+    def seconds_left(self) -> float:
+        return self._end - time.time()
+
+    def allows(self, seconds: float = 0.0) -> bool:
+        """Whether `seconds` of work still ends before the deadline."""
+        return self.seconds_left() > seconds
+
+    def check(self) -> None:
+        if not self.allows():
+            raise DeadlineReached()
+
+
+class Settlement(StrEnum):
+    SETTLED = "settled"  # `work` returned: `value` says what happened
+    FAILED = "failed"  # `work` raised a general error, which stopped the run
+    NOT_ATTEMPTED = "not_attempted"  # never started: an error or the deadline stopped the run first
+    UNANSWERED = "unanswered"  # started, but no answer came before the deadline
+
+
+@dataclass(frozen=True)
+class ItemRun(Generic[Item]):
+    item: Item
+    settlement: Settlement
+    value: Any = None
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True)
+class BulkRun(Generic[Item]):
+    """Every item once, in input order. `stopped_by` is the general error or the DeadlineReached
+    that ended the run early, if any."""
+
+    runs: tuple[ItemRun, ...]
+    stopped_by: BaseException | None = None
+
+    def of(self, settlement: Settlement) -> list[ItemRun]:
+        return [run for run in self.runs if run.settlement is settlement]
+
+
+class Once:
+    """A value computed at most once, however many threads ask at the same time. A failure is
+    kept too, so a second thread does not repeat a call that already failed."""
+
+    def __init__(self, compute: Callable[[], Any]):
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._done = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if not self._done:
+                try:
+                    self._value = self._compute()
+                except Exception as err:
+                    self._error = err
+                self._done = True
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+@dataclass
+class BulkEngine:
+    """Shared by the workflows of one action run."""
+
+    deadline: Deadline
+    log: Callable[[str], None] = lambda line: None
+    started_at: float = field(default_factory=time.time)
+
+    def run(self, items: Sequence[Item], work: Callable[[Item], Any], *,
+            describe: Callable[[ItemRun], str], label: Callable[[Item], str] = str) -> BulkRun:
+        """Settle each item with `work`, at most MAX_WORKERS at a time. `describe` words a settled
+        item for the progress log ("created", "not found"); `label` names the item there."""
+        return _Pool(list(items), work, self, describe, label).run()
+
+
+class _Pool:
+    def __init__(self, items, work, engine: BulkEngine, describe, label):
+        self.items = items
+        self.work = work
+        self.engine = engine
+        self.describe = describe
+        self.label = label
+        self.results: list[ItemRun | None] = [None] * len(items)
+        self.changed = threading.Condition()
+        self.next_index = 0  # items below it have been started
+        self.settled = 0
+        self.stopped_by: BaseException | None = None
+        self.closed = False  # the report is written; late answers are ignored
+
+    def run(self) -> BulkRun:
+        workers = min(MAX_WORKERS, len(self.items))
+        for _ in range(workers):
+            # Daemon threads: a call still waiting on AWS at the deadline must not keep the
+            # script alive after end().
+            threading.Thread(target=self._work_loop, daemon=True).start()
+        with self.changed:
+            while not self._finished():
+                left = self.engine.deadline.seconds_left()
+                if left <= 0:
+                    break
+                self.changed.wait(timeout=min(left, 0.5))
+            self.closed = True
+            return self._report()
+
+    def _finished(self) -> bool:
+        no_more = self.next_index == len(self.items) or self.stopped_by is not None
+        return no_more and self.settled == self.next_index
+
+    def _take(self) -> int | None:
+        with self.changed:
+            if self.closed or self.stopped_by is not None or self.next_index == len(self.items):
+                return None
+            if not self.engine.deadline.allows():
+                self.stopped_by = DeadlineReached()
+                self.changed.notify_all()
+                return None
+            index = self.next_index
+            self.next_index += 1
+            return index
+
+    def _work_loop(self) -> None:
+        while (index := self._take()) is not None:
+            item = self.items[index]
+            try:
+                value = self.work(item)
+            except DeadlineReached as err:
+                # The deadline refused the item's first call: nothing was sent for it.
+                self._settle(index, ItemRun(item, Settlement.NOT_ATTEMPTED, error=err), stop=err)
+            except Exception as err:
+                self._settle(index, ItemRun(item, Settlement.FAILED, error=err), stop=err)
+            else:
+                self._settle(index, ItemRun(item, Settlement.SETTLED, value))
+
+    def _settle(self, index: int, result: ItemRun, stop: BaseException | None = None) -> None:
+        with self.changed:
+            if self.closed:
+                return
+            self.results[index] = result
+            self.settled += 1
+            if stop is not None and self.stopped_by is None:
+                self.stopped_by = stop
+            count = self.settled
+            self.changed.notify_all()
+        self.engine.log(f"{count}/{len(self.items)} {self.describe(result)}: {self.label(result.item)}")
+
+    def _report(self) -> BulkRun:
+        runs = []
+        for index, item in enumerate(self.items):
+            result = self.results[index]
+            if result is None:
+                started = index < self.next_index
+                result = ItemRun(item, Settlement.UNANSWERED if started else Settlement.NOT_ATTEMPTED)
+            runs.append(result)
+        stopped_by = self.stopped_by
+        if stopped_by is None and None in self.results:
+            # Nothing stopped the pool, so the wait for answers ran into the deadline.
+            stopped_by = DeadlineReached()
+        return BulkRun(tuple(runs), stopped_by)

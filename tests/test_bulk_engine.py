@@ -1,0 +1,175 @@
+"""The bulk engine on its own: order, bounded concurrency, general errors, the deadline, progress."""
+
+import threading
+import time
+
+import pytest
+
+import BulkEngine
+from BulkEngine import BulkEngine as Engine
+from BulkEngine import Deadline, DeadlineReached, Once, Settlement
+
+
+def engine(deadline_ms=0, log=None):
+    return Engine(Deadline(deadline_ms, margin=0), log=log or (lambda line: None))
+
+
+def describe(run):
+    return "done" if run.settlement is Settlement.SETTLED else run.settlement.value
+
+
+def test_reports_in_input_order_whatever_order_the_answers_come_in():
+    delays = {"a": 0.15, "b": 0.0, "c": 0.1, "d": 0.05}
+
+    def work(item):
+        time.sleep(delays[item])
+        return item.upper()
+
+    run = engine().run(list(delays), work, describe=describe)
+    assert [(r.item, r.settlement, r.value) for r in run.runs] == [
+        (item, Settlement.SETTLED, item.upper()) for item in delays]
+    assert run.stopped_by is None
+
+
+def test_never_more_than_max_workers_at_once(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 3)
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def work(item):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.02)
+        with lock:
+            active[0] -= 1
+
+    engine().run(range(12), work, describe=describe)
+    assert peak[0] == 3
+
+
+def test_concurrency_shortens_the_run():
+    started = time.monotonic()
+    engine().run(range(16), lambda item: time.sleep(0.1), describe=describe)
+    assert time.monotonic() - started < 0.1 * 16 / 2  # 8 at a time: two waves, not sixteen
+
+
+def test_a_general_error_fails_its_item_and_starts_nothing_more(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+    error = RuntimeError("access denied")
+
+    def work(item):
+        if item == "b":
+            raise error
+        return "ok"
+
+    run = engine().run(["a", "b", "c", "d"], work, describe=describe)
+    assert [r.settlement for r in run.runs] == [
+        Settlement.SETTLED, Settlement.FAILED, Settlement.NOT_ATTEMPTED, Settlement.NOT_ATTEMPTED]
+    assert run.runs[1].error is error and run.stopped_by is error
+
+
+def test_items_in_flight_when_an_error_strikes_still_settle():
+    gate = threading.Event()
+
+    def work(item):
+        if item == 0:
+            time.sleep(0.05)  # the others have started by now
+            raise RuntimeError("boom")
+        gate.wait(1)
+        return "ok"
+
+    threading.Timer(0.1, gate.set).start()
+    run = engine().run(range(4), work, describe=describe)
+    # All four started together (8 workers); the three still working when item 0 failed finish.
+    assert [r.settlement for r in run.runs] == [Settlement.FAILED] + [Settlement.SETTLED] * 3
+
+
+def test_a_past_deadline_starts_nothing():
+    calls = []
+    run = engine(deadline_ms=int((time.time() - 1) * 1000)).run(["a", "b"], calls.append, describe=describe)
+    assert calls == []
+    assert [r.settlement for r in run.runs] == [Settlement.NOT_ATTEMPTED] * 2
+    assert isinstance(run.stopped_by, DeadlineReached)
+
+
+def test_the_deadline_ends_the_run_with_every_item_accounted_for(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 2)
+    release = threading.Event()
+
+    def work(item):
+        if item == "slow":
+            release.wait(5)  # answers long after the deadline
+        else:
+            time.sleep(0.15)
+        return "ok"
+
+    started = time.monotonic()
+    run = engine(deadline_ms=int((time.time() + 0.4) * 1000)).run(["slow", "a", "b", "c", "d", "e"], work, describe=describe)
+    release.set()
+    assert time.monotonic() - started < 1.0  # the run ends at the deadline, not when "slow" answers
+    settlements = {r.item: r.settlement for r in run.runs}
+    assert settlements["slow"] is Settlement.UNANSWERED
+    assert settlements["a"] is Settlement.SETTLED
+    assert Settlement.NOT_ATTEMPTED in settlements.values()
+    assert isinstance(run.stopped_by, DeadlineReached)
+
+
+def test_work_refused_by_the_deadline_is_not_attempted(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+
+    def work(item):
+        if item == "b":
+            raise DeadlineReached()
+        return "ok"
+
+    run = engine().run(["a", "b", "c"], work, describe=describe)
+    assert [r.settlement for r in run.runs] == [Settlement.SETTLED, Settlement.NOT_ATTEMPTED, Settlement.NOT_ATTEMPTED]
+    assert isinstance(run.stopped_by, DeadlineReached)
+
+
+def test_one_progress_line_per_settled_item_with_a_running_count(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+    lines = []
+    engine(log=lines.append).run(["alice", "bob"], lambda item: None, describe=lambda run: "created")
+    assert lines == ["1/2 created: alice", "2/2 created: bob"]
+
+
+def test_deadline_arithmetic():
+    assert Deadline(0).allows(10**9)  # absent: never comes
+    soon = Deadline(int((time.time() + 10) * 1000), margin=2)
+    assert 7.5 < soon.seconds_left() <= 8
+    assert soon.allows(7) and not soon.allows(9)
+    with pytest.raises(DeadlineReached):
+        Deadline(int(time.time() * 1000), margin=2).check()
+
+
+def test_once_computes_a_single_time_across_threads():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.05)
+        return "value"
+
+    once = Once(compute)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(once.get())) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (calls, results) == ([1], ["value"] * 5)
+
+
+def test_once_keeps_a_failure():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        raise ValueError("listing failed")
+
+    once = Once(compute)
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            once.get()
+    assert calls == [1]
