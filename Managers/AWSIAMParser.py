@@ -5,8 +5,20 @@ from ActionResults import ActionResult
 PING_SUCCESS = "Successfully connected to the AWS IAM server with the provided connection parameters!"
 
 
+# An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
+ECHO_LIMIT = 256
+_ECHO_HEAD = 64
+
+
+def shown(text: str) -> str:
+    """The input as a message echoes it: whole, unless absurdly long (say, a pasted document)."""
+    if len(text) <= ECHO_LIMIT:
+        return text
+    return f"{text[:_ECHO_HEAD]}... ({len(text)} characters)"
+
+
 def join_names(names) -> str:
-    return ", ".join(names)
+    return ", ".join(shown(name) for name in names)
 
 
 def ping_result() -> ActionResult:

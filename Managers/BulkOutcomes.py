@@ -9,10 +9,12 @@ from BulkEngine import BulkRun, DeadlineReached, Settlement
 
 class ItemStatus(StrEnum):
     DONE = "done"
-    INVALID = "invalid"  # failed the local name check, or AWS rejected the value
+    INVALID = "invalid"  # bad characters by the local name check, or AWS rejected the value
+    TOO_LONG = "too_long"  # longer than AWS allows for the kind of name
     EXISTS = "exists"
     LIMIT = "limit"
-    GROUP_INVALID = "group_invalid"  # the single group name failed the local check
+    GROUP_INVALID = "group_invalid"  # the single group name has characters AWS does not allow
+    GROUP_TOO_LONG = "group_too_long"  # the single group name is longer than AWS allows
     GROUP_MISSING = "group_missing"
     USER_MISSING = "user_missing"
     NOT_MEMBER = "not_member"

@@ -4,13 +4,15 @@ Add a User to a Group, Remove a User from a Group, List Users, List Groups."""
 from typing import Sequence
 
 from ActionResults import ActionResult, Table
-from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, ActionSpec
+from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, MAX_NAME_LENGTH, ActionSpec
 from AWSIAMDatamodels import IAMObject
-from AWSIAMParser import join_names
+from AWSIAMParser import join_names, shown
 from BulkOutcomes import BulkOutcome, ItemStatus
 
 S = ItemStatus
 _CHARACTERS = f"alphanumeric characters and/or the following: {ALLOWED_NAME_CHARACTERS}."
+_USER_LENGTH = f"must be at most {MAX_NAME_LENGTH['user']} characters."
+_GROUP_LENGTH = f"Group names must be at most {MAX_NAME_LENGTH['group']} characters."
 _OUT_OF_TIME = "The platform's execution deadline came before them."
 _UNANSWERED = "Their calls went out, but no answer came before the platform's execution deadline: check them in AWS."
 
@@ -20,6 +22,7 @@ CREATE_LINES = {
         S.DONE: "Successfully added the following users to IAM: {names}",
         S.EXISTS: "Could not add the following users to IAM: {names}. Names must be unique within an account.",
         S.INVALID: "Could not add the following users to IAM: {names}. Usernames must contain only " + _CHARACTERS,
+        S.TOO_LONG: "Could not add the following users to IAM: {names}. Usernames " + _USER_LENGTH,
         S.LIMIT: "Could not add the following users to IAM: {names}. Reach to Users limitation in your aws account.",
         S.FAILED: "Could not add the following users to IAM: {names}. {error}",
         S.NOT_PROCESSED: "Could not add the following users to IAM: {names}. The error stopped the action before them.",
@@ -30,6 +33,7 @@ CREATE_LINES = {
         S.DONE: "Successfully added the following groups to IAM: {names}",
         S.EXISTS: "Could not add the following groups to IAM: {names}. Names must be unique within an account.",
         S.INVALID: "Could not add the following groups to IAM: {names}. Group names must contain only " + _CHARACTERS,
+        S.TOO_LONG: "Could not add the following groups to IAM: {names}. " + _GROUP_LENGTH,
         S.LIMIT: "Could not add the following groups to IAM: {names}. Reach to Groups limitation in your aws account.",
         S.FAILED: "Could not add the following groups to IAM: {names}. {error}",
         S.NOT_PROCESSED: "Could not add the following groups to IAM: {names}. The error stopped the action before them.",
@@ -41,11 +45,13 @@ CREATE_LINES = {
 NOTHING_CREATED_PARTS = {
     "user": {
         S.INVALID: "{names}: Usernames must contain only " + _CHARACTERS,
+        S.TOO_LONG: "{names}: Usernames " + _USER_LENGTH,
         S.EXISTS: "{names}: Names must be unique within an account.",
         S.LIMIT: "{names}: Reach to Users limitation in your aws account.",
     },
     "group": {
         S.INVALID: "{names}: Group names must contain only " + _CHARACTERS,
+        S.TOO_LONG: "{names}: " + _GROUP_LENGTH,
         S.EXISTS: "{names}: Names must be unique within an account.",
         S.LIMIT: "{names}: Reach to Groups limitation in your aws account.",
     },
@@ -60,7 +66,9 @@ MEMBERSHIP_LINES = {
         S.USER_MISSING: "Could not add {user} to {group}. The user {user} cannot be found.",
         S.LIMIT: "Could not add {names} to {group} because it attempted to create resources beyond the current AWS account limits.",
         S.INVALID: "Could not add {names} to {group}. Names must contain only " + _CHARACTERS,
+        S.TOO_LONG: "Could not add {names} to {group}. User names " + _USER_LENGTH,
         S.GROUP_INVALID: "Could not add {names} to {group}. Group names must contain only " + _CHARACTERS,
+        S.GROUP_TOO_LONG: "Could not add {names} to {group}. " + _GROUP_LENGTH,
         S.FAILED: "Could not add {names} to {group}. {error}",
         S.NOT_PROCESSED: "Could not add {names} to {group}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not add {names} to {group}. " + _OUT_OF_TIME,
@@ -73,7 +81,9 @@ MEMBERSHIP_LINES = {
         S.NOT_MEMBER: "Could not remove {user} from {group}. The user {user} is not a member of the group {group}.",
         S.LIMIT: "Could not remove {names} from {group} because it attempted to create resources beyond the current AWS account limits.",
         S.INVALID: "Could not remove {names} from {group}. Names must contain only " + _CHARACTERS,
+        S.TOO_LONG: "Could not remove {names} from {group}. User names " + _USER_LENGTH,
         S.GROUP_INVALID: "Could not remove {names} from {group}. Group names must contain only " + _CHARACTERS,
+        S.GROUP_TOO_LONG: "Could not remove {names} from {group}. " + _GROUP_LENGTH,
         S.FAILED: "Could not remove {names} from {group}. {error}",
         S.NOT_PROCESSED: "Could not remove {names} from {group}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not remove {names} from {group}. " + _OUT_OF_TIME,
@@ -125,9 +135,9 @@ def membership_result(spec: ActionSpec, change: str, group: str, outcome: BulkOu
     for status, template in MEMBERSHIP_LINES[change].items():
         names = outcome.of(status)
         if status in PER_USER_STATUSES:
-            lines.extend(template.format(user=user, group=group) for user in names)
+            lines.extend(template.format(user=shown(user), group=shown(group)) for user in names)
         else:
-            lines.extend(_status_lines(template, status, outcome, group=group))
+            lines.extend(_status_lines(template, status, outcome, group=shown(group)))
     if outcome.error is not None:
         return ActionResult.failure(_after_error(spec, outcome.error, lines))
     return ActionResult("\n".join(lines), success=outcome.any_done)

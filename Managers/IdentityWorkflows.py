@@ -10,7 +10,7 @@ from AWSIAMExceptions import AlreadyExists, InvalidInput, LimitExceeded, NotFoun
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, ItemRun, Once, Settlement
 from BulkOutcomes import BulkOutcome, ItemStatus
-from InputValidation import is_valid_name
+from InputValidation import NameProblem, name_problem
 
 S = ItemStatus
 
@@ -88,8 +88,9 @@ class IdentityWorkflows:
     def _change_membership(self, group_name: str, user_names: list[str], change, *, removing: bool) -> BulkOutcome:
         outcome = BulkOutcome()
         valid = _set_aside_invalid(outcome, user_names, "user")
-        if not is_valid_name(group_name, "group"):
-            outcome.add(S.GROUP_INVALID, *valid)
+        problem = name_problem(group_name, "group")
+        if problem is not None:
+            outcome.add(S.GROUP_TOO_LONG if problem is NameProblem.TOO_LONG else S.GROUP_INVALID, *valid)
             return outcome
         # The run's one extra call, made only once a NoSuchEntity needs explaining.
         group_exists = Once(lambda: self._group_exists(group_name))
@@ -158,7 +159,16 @@ def _describe(action: str):
     return describe
 
 
+_STATUS_BY_PROBLEM = {NameProblem.TOO_LONG: S.TOO_LONG, NameProblem.CHARACTERS: S.INVALID}
+
+
 def _set_aside_invalid(outcome: BulkOutcome, names: list[str], kind: str) -> list[str]:
     """Record the names that break AWS's naming rule; return the others, in order."""
-    outcome.add(S.INVALID, *(name for name in names if not is_valid_name(name, kind)))
-    return [name for name in names if is_valid_name(name, kind)]
+    valid = []
+    for name in names:
+        problem = name_problem(name, kind)
+        if problem is None:
+            valid.append(name)
+        else:
+            outcome.add(_STATUS_BY_PROBLEM[problem], name)
+    return valid

@@ -1,6 +1,13 @@
 """Local checks of the analyst's input, so that bad input costs no AWS call and gets a clear reason."""
 
+from enum import StrEnum
+
 from AWSIAMConstants import MAX_NAME_LENGTH, NAME_PATTERN
+
+
+class NameProblem(StrEnum):
+    TOO_LONG = "too_long"
+    CHARACTERS = "characters"
 
 
 def split_names(raw: str | None) -> list[str]:
@@ -15,6 +22,13 @@ def split_names(raw: str | None) -> list[str]:
     return names
 
 
+def name_problem(name: str, kind: str) -> NameProblem | None:
+    """What breaks AWS's rule for a user, group, role or policy name, if anything. Length is told
+    first: a long name of good characters must not hear that its characters are wrong."""
+    if len(name) > MAX_NAME_LENGTH[kind]:
+        return NameProblem.TOO_LONG
+    return None if NAME_PATTERN.match(name) else NameProblem.CHARACTERS
+
+
 def is_valid_name(name: str, kind: str) -> bool:
-    """AWS's rule for a user, group, role or policy name: allowed characters and length."""
-    return bool(NAME_PATTERN.match(name)) and len(name) <= MAX_NAME_LENGTH[kind]
+    return name_problem(name, kind) is None

@@ -108,7 +108,8 @@ def test_only_limits_is_completed_false(stub_aws, run_action):
     "users, line",
     [
         ("john smith", f"Could not add john smith to devs. Names must contain only {CHARS}"),
-        ("bad#one,u" + "x" * 64, f"Could not add bad#one, u{'x' * 64} to devs. Names must contain only {CHARS}"),
+        ("bad#one,u" + "x" * 64, f"Could not add bad#one to devs. Names must contain only {CHARS}\n"
+                                 f"Could not add u{'x' * 64} to devs. User names must be at most 64 characters."),
     ],
     ids=["space-inside", "character-and-65-long"],
 )
@@ -126,10 +127,15 @@ def test_invalid_user_next_to_valid_ones(run_action, account):
     assert out.iam_calls == ["AddUserToGroup"]
 
 
-@pytest.mark.parametrize("group", ["dev ops", "dev#ops", "g" * 129], ids=["space-inside", "hash", "129-characters"])
-def test_invalid_group_name_is_said_and_costs_no_call(run_action, account, group):
+@pytest.mark.parametrize(
+    "group, reason",
+    [("dev ops", f"Group names must contain only {CHARS}"), ("dev#ops", f"Group names must contain only {CHARS}"),
+     ("g" * 129, "Group names must be at most 128 characters.")],
+    ids=["space-inside", "hash", "129-characters"],
+)
+def test_invalid_group_name_is_said_and_costs_no_call(run_action, account, group, reason):
     out = add(run_action, group, "alice,bob")
-    assert out.message == f"Could not add alice, bob to {group}. Group names must contain only {CHARS}"
+    assert out.message == f"Could not add alice, bob to {group}. {reason}"
     assert (out.state, out.result_value, out.calls) == (COMPLETED, False, [])
 
 

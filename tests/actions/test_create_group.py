@@ -31,7 +31,7 @@ def test_mix_of_every_outcome(stub_aws, run_action):
     assert out.lines == [
         "Successfully added the following groups to IAM: devs",
         "Could not add the following groups to IAM: ops. Names must be unique within an account.",
-        f"Could not add the following groups to IAM: g{'x' * 128}. {CHARS}",
+        f"Could not add the following groups to IAM: g{'x' * 128}. Group names must be at most 128 characters.",
         "Could not add the following groups to IAM: late. Reach to Groups limitation in your aws account.",
     ]
     assert (out.state, out.result_value) == (COMPLETED, True)
