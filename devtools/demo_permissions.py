@@ -28,6 +28,8 @@ KEYS_ONLY = {"sts:AssumeRole"}
 # keys' own permission to assume a role.
 LEAST_PRIVILEGE_SID = "AWSIAMIntegration"
 ASSUME_ROLE_SID = "AWSIAMAssumeRole"
+# ...and the trust policy the README shows for the role in each account to manage.
+TRUST_SID = "TrustTheSecOpsIntegration"
 
 # "iam:ListUsers", and the shorthand "iam:Attach{User,Group,Role}Policy".
 _DECLARED = re.compile(r"\b(iam|sts):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")

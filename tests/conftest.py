@@ -24,6 +24,7 @@ for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtoo
         sys.path.insert(0, str(folder))
 
 from local_runner import build_context, read_results, resolve_script  # noqa: E402
+from moto_server import issued_role_credentials  # noqa: E402
 from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
 from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
 
@@ -266,20 +267,6 @@ def server_iam(run_script, moto_server):
 
     return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
-def issued_role_credentials() -> set[str]:
-    """The secret key and session token of every role session moto has handed out so far, to
-    mock_aws and to the moto server alike (both keep their state in this process)."""
-    from moto.sts.models import sts_backends
-
-    return {
-        value
-        for _, by_partition in sts_backends.items()
-        for _, backend in by_partition.items()
-        for session in backend.assumed_roles
-        for value in (session.secret_access_key, session.session_token)
-    }
 
 
 def assert_no_credentials(text: str, *also: str):

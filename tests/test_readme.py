@@ -18,6 +18,7 @@ from BulkOutcomes import ItemStatus
 from demo_permissions import (
     ASSUME_ROLE_SID,
     KEYS_ONLY,
+    TRUST_SID,
     allowed_actions,
     permissions_called,
     permissions_declared,
@@ -173,9 +174,7 @@ REACH = section(README, "## Reach other accounts: Role ARN, External ID and Regi
 
 
 def test_the_trust_policy_asks_for_the_external_id():
-    documents = [json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", REACH, re.DOTALL)]
-    trust, = [document for document in documents if "Principal" in json.dumps(document)]
-    statement, = trust["Statement"]
+    statement, = readme_policy(sid=TRUST_SID)["Statement"]
     assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole")
     assert re.fullmatch(r"arn:aws:iam::\d{12}:user/[\w+=,.@-]+", statement["Principal"]["AWS"])
     assert set(statement["Condition"]["StringEquals"]) == {"sts:ExternalId"}
