@@ -31,7 +31,6 @@ from AWSIAMConstants import (
     RETRY_MAX_DELAY_SECONDS,
 )
 from AWSIAMDatamodels import CallerIdentity, Group, Policy, User
-from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from AWSIAMExceptions import (
     AccessDenied,
     AlreadyExists,
@@ -45,6 +44,7 @@ from AWSIAMExceptions import (
     Throttled,
 )
 from BulkEngine import MAX_WORKERS, Deadline, Once
+from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
 
