@@ -49,7 +49,7 @@ def test_after_assume_role_every_client_carries_the_temporary_credentials(aws):
     # AssumeRole's answer named the account: no GetCallerIdentity to come.
     assert manager.is_own_account("aws", ROLE_ACCOUNT)
     assert not manager.is_own_account("aws-cn", ROLE_ACCOUNT)
-    assert manager._caller().arn == f"arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/AWSIAMIntegrationRole/{ROLE_SESSION_NAME}"
+    assert manager.caller().arn == f"arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/AWSIAMIntegrationRole/{ROLE_SESSION_NAME}"
 
 
 def test_the_settings_default_to_the_keys_in_us_east_1():
