@@ -10,6 +10,9 @@ INTEGRATION_DISPLAY_NAME = "AWS IAM"
 ACCESS_KEY_ID = "AWS Access Key ID"
 SECRET_KEY = "AWS Secret Key"
 VERIFY_SSL = "Verify SSL"
+ROLE_ARN = "Role ARN"
+EXTERNAL_ID = "External ID"
+REGION = "Region"
 
 # IAM is global, but botocore raises NoRegionError for IAM once an endpoint override is set and
 # no region is known, so the client always gets one.

@@ -84,11 +84,8 @@ class Policy(IAMObject):
 
 @dataclass(frozen=True)
 class CallerIdentity:
-    """Who the integration's credentials belong to; the partition comes from the caller's ARN."""
+    """Who the integration acts as: the keys' own user, or the role they assumed. The partition is
+    not taken from here: the configured region decides it, before any call."""
 
     account: str
     arn: str
-
-    @property
-    def partition(self) -> str:
-        return self.arn.split(":")[1] if self.arn.count(":") >= 2 else "aws"

@@ -63,5 +63,18 @@ class ConnectionFailure(AWSIAMError):
         return self.aws_message if self.code == "ConnectionError" else super().__str__()
 
 
+class RoleNotAssumed(ConnectionFailure):
+    """AssumeRole with the configured keys failed (refused, wrong External ID, bad keys, no
+    connection): no later call could work. The sentence names the role, never a key."""
+
+    def __init__(self, role_arn: str, cause: AWSIAMError):
+        super().__init__(cause.operation, cause.code, cause.aws_message)
+        self.role_arn = role_arn
+        self._cause = str(cause)
+
+    def __str__(self) -> str:
+        return f"Could not assume the role {self.role_arn} with the configured keys: {self._cause}"
+
+
 class InvalidParameter(Exception):
     """An action or configuration parameter failed local validation; no AWS call was made."""

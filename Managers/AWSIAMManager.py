@@ -3,6 +3,7 @@ and returns datamodels, never messages."""
 
 import functools
 import random
+import re
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -17,6 +18,7 @@ from botocore.exceptions import (
     ParamValidationError,
     ReadTimeoutError,
 )
+from botocore.loaders import create_loader
 from botocore.retries import standard as standard_retries
 
 from AWSIAMConstants import (
@@ -38,9 +40,11 @@ from AWSIAMExceptions import (
     LimitExceeded,
     MalformedPolicy,
     NotFound,
+    RoleNotAssumed,
     Throttled,
 )
 from BulkEngine import MAX_WORKERS, Deadline, Once
+from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
 
@@ -143,7 +147,7 @@ def _session() -> boto3.session.Session:
 
 
 def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl: bool, region: str,
-                deadline: Deadline | None = None):
+                deadline: Deadline | None = None, session_token: str | None = None):
     """One boto3 client, shared by every worker thread of the run. The endpoint stays overridable
     only the standard way (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>), so local runs need no
     special branch."""
@@ -160,6 +164,7 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
         service,
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_key,
+        aws_session_token=session_token,
         region_name=region,
         verify=verify_ssl,
         config=config,
@@ -168,18 +173,69 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
     return client
 
 
+@functools.cache
+def _partition_by_region() -> dict[str, str]:
+    """{region: partition} for every region in botocore's bundled partition data (a small file
+    on disk, no network call). Pseudo-regions such as aws-global are left out."""
+    regions = {}
+    for partition in create_loader().load_data("partitions")["partitions"]:
+        shape = re.compile(partition["regionRegex"])
+        regions.update({region: partition["id"] for region in partition["regions"] if shape.match(region)})
+    return regions
+
+
+def partition_of(region: str) -> str:
+    """aws, aws-us-gov, aws-cn, ...; a region botocore does not know is a configuration error,
+    before botocore could fail on it with a traceback or an unreachable endpoint."""
+    partition = _partition_by_region().get(region)
+    if partition is None:
+        raise unknown_region(region)
+    return partition
+
+
+def _assume_role(keys: dict, role_arn: str, external_id: str | None) -> tuple[dict, CallerIdentity]:
+    """Trade the configured keys for the role's temporary credentials, once per run. Needs
+    sts:AssumeRole on the role: a permission of the keys' own user, not of the role."""
+    params = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
+    if external_id:
+        params["ExternalId"] = external_id
+    try:
+        with translated("AssumeRole"):
+            response = _new_client("sts", **keys).assume_role(**params)
+    except AWSIAMError as err:
+        raise RoleNotAssumed(role_arn, err) from err
+    credentials = response["Credentials"]
+    temporary = {**keys, "access_key_id": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
+                 "session_token": credentials["SessionToken"]}
+    # arn:{partition}:sts::{account}:assumed-role/{role}/{session} names the account the role acts
+    # in, so building or checking an ARN later needs no GetCallerIdentity.
+    assumed = response["AssumedRoleUser"]["Arn"]
+    return temporary, CallerIdentity(account=assumed.split(":")[4], arn=assumed)
+
+
 class AWSIAMManager:
     """One method per IAM operation, plus the per-run caches the workflows share. Safe to use from
     the bulk engine's threads."""
 
     def __init__(self, access_key_id: str, secret_key: str, *, verify_ssl: bool = True, region: str = DEFAULT_REGION,
-                 deadline: Deadline | None = None):
+                 deadline: Deadline | None = None, role_arn: str | None = None, external_id: str | None = None):
+        # The region decides the partition of every ARN the integration builds or parses.
+        self.partition = partition_of(region)
         self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl,
                                  region=region, deadline=deadline)
+        self._caller_identity = Once(self.get_caller_identity)  # asked once per run
+        if role_arn:
+            if role_partition(role_arn) != self.partition:
+                # STS of one partition cannot hand out another partition's role.
+                raise role_in_other_partition(role_arn, region, self.partition)
+            # Assumed here, not on first use, so that a refusal ends the action before any item
+            # is tried instead of being reported as the first item's failure.
+            self._client_args, assumed = _assume_role(self._client_args, role_arn, external_id)
+            # AssumeRole's answer named the account already: no GetCallerIdentity in this run.
+            self._caller_identity = Once(lambda: assumed)
         self.iam = _new_client("iam", **self._client_args)
         # Only some actions need STS; the others skip the cost of building its client.
         self._sts = Once(lambda: _new_client("sts", **self._client_args))
-        self._caller_identity = Once(self.get_caller_identity)  # asked once per run
         self._user_listing = Once(self._list_users_by_lower_name)  # listed once per run
 
     @property
@@ -241,6 +297,11 @@ class AWSIAMManager:
             response = self.sts.get_caller_identity()
         return CallerIdentity(account=response["Account"], arn=response["Arn"])
 
+    def is_own_account(self, partition: str, account: str) -> bool:
+        """Whether an ARN's partition and account are the ones the integration acts in; an ARN of
+        any other names somebody else's user. Needs sts:GetCallerIdentity unless a role was assumed."""
+        return partition.lower() == self.partition and account == self.caller().account
+
     # --- Writes -----------------------------------------------------------------------------
 
     def create_user(self, user_name: str) -> User:
@@ -292,8 +353,8 @@ class AWSIAMManager:
         # Both direct reads are made even when the first one hits: the second is what tells the
         # analyst that an AWS-managed policy of the same name was passed over. It keeps the
         # common case at four calls (STS, two GetPolicy, the attach) whichever kind it is.
-        customer = self._policy_or_none(f"arn:{caller.partition}:iam::{caller.account}:policy/{name}")
-        aws_managed = self._policy_or_none(f"arn:{caller.partition}:iam::aws:policy/{name}")
+        customer = self._policy_or_none(f"arn:{self.partition}:iam::{caller.account}:policy/{name}")
+        aws_managed = self._policy_or_none(f"arn:{self.partition}:iam::aws:policy/{name}")
         if customer is None and aws_managed is None:
             customer, aws_managed = self._scan_policies_named(name)
         if customer is not None:
@@ -338,7 +399,8 @@ class AWSIAMManager:
     # --- Per-run caches ---------------------------------------------------------------------
 
     def caller(self) -> CallerIdentity:
-        """The credentials' own account and partition, asked at most once per run."""
+        """The account the integration acts in (the keys' own, or the assumed role's), asked at
+        most once per run, and not at all after AssumeRole."""
         return self._caller_identity.get()
 
     def users_by_lower_name(self) -> dict[str, User]:

@@ -11,14 +11,18 @@ from SiemplifyUtils import extract_script_param
 from ActionResults import ActionResult
 from AWSIAMConstants import (
     ACCESS_KEY_ID,
+    EXTERNAL_ID,
     INTEGRATION_IDENTIFIER,
     MAX_ITEMS_RANGE,
+    REGION,
+    ROLE_ARN,
     SECRET_KEY,
     VERIFY_SSL,
     ActionSpec,
 )
 from AWSIAMExceptions import AWSIAMError, InvalidParameter
 from BulkEngine import BulkEngine, Deadline, DeadlineReached
+from ConnectionSettings import reach_settings
 from InputValidation import split_names
 
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -60,8 +64,11 @@ class ActionContext:
             except Exception as err:  # the SDK raises a bare Exception for values it can't convert
                 raise InvalidParameter(f"Configuration parameter '{name}' is invalid: {err}") from None
 
+        def optional(name: str) -> str | None:
+            return (read(name) or "").strip() or None
+
         def mandatory(name: str) -> str:
-            value = (read(name) or "").strip()
+            value = optional(name)
             if not value:
                 raise InvalidParameter(f"Missing mandatory configuration parameter '{name}'.")
             return value
@@ -70,6 +77,7 @@ class ActionContext:
             "access_key_id": mandatory(ACCESS_KEY_ID),
             "secret_key": mandatory(SECRET_KEY),
             "verify_ssl": read(VERIFY_SSL, bool, True),
+            **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION)),
         }
 
     def param(self, name: str, *, required: bool = False, default: str | None = None) -> str | None:

@@ -34,7 +34,7 @@ class Containment:
         reference = parse_user_reference(lookup)
         if reference is None:
             return DisableOutcome(lookup, DisableStatus.NOT_FOUND, cause=DisableCause.NOT_A_USER_NAME)
-        if reference.account and reference.account != self.manager.caller().account:
+        if reference.account and not self.manager.is_own_account(reference.partition, reference.account):
             # Same-named users exist in many accounts; disabling ours for another's ARN would be wrong.
             return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.OTHER_ACCOUNT)
         try:

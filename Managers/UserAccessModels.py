@@ -13,11 +13,12 @@ _USER_ARN = re.compile(r"^arn:(?P<partition>[a-z][a-z-]*):iam::(?P<account>\d{12
 
 @dataclass(frozen=True)
 class UserReference:
-    """A user name to try, and the account and ARN when the entity was an ARN."""
+    """A user name to try, and the account, ARN and partition when the entity was an ARN."""
 
     name: str
     account: str | None = None
     arn: str | None = None
+    partition: str | None = None
 
 
 def parse_user_reference(text: str) -> UserReference | None:
@@ -25,7 +26,7 @@ def parse_user_reference(text: str) -> UserReference | None:
     match = _USER_ARN.match(text)
     if match:
         name = match["name"]
-        return UserReference(name, match["account"], text) if is_valid_name(name, "user") else None
+        return UserReference(name, match["account"], text, match["partition"]) if is_valid_name(name, "user") else None
     return UserReference(text) if is_valid_name(text, "user") else None
 
 

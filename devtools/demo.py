@@ -3,7 +3,8 @@
 
 John's company keeps its data in the S3 bucket `aws-s3-bucket`. Through the AWSIAM integration he
 creates the developers and their group, gives the group access to the bucket, promotes one
-developer to manager and disables another. Every action runs as the platform runs it (the real
+developer to manager and disables another. Last, a second instance of the integration reaches the
+company's second AWS account through a role, with the same key. Every action runs as the platform runs it (the real
 script, in a subprocess, through devtools/local_runner.py). The demo then proves with each user's
 own access key, under moto's IAM policy enforcement, that access really changed.
 
@@ -24,14 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import demo_view as view  # noqa: E402
 from demo_account import (  # noqa: E402
-    ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_USER, OTHER_BUCKET, PROBES, Account,
-    attempt_outcome, probe,
+    ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_ROLE, INTEGRATION_USER, ORGANIZATION_ROLE,
+    OTHER_BUCKET, PROBES, SECOND_ACCOUNT, Account, attempt_outcome, probe,
 )
-from demo_permissions import README, readme_policy  # noqa: E402
+from demo_permissions import ASSUME_ROLE_SID, README, TRUST_SID, readme_policy  # noqa: E402
 from local_runner import RunnerError, run_script  # noqa: E402
-from moto_server import MotoServer  # noqa: E402
+from moto_server import MotoServer, issued_role_credentials  # noqa: E402
 
 DEVELOPERS = ["alice", "Bob.Jones", "carol"]
+DATA_USER = "erin"  # the data team's new member, in the second account
+PING_OK = "Successfully connected to the AWS IAM server with the provided connection parameters!"
 PROMOTED, DISABLED = "carol", "Bob.Jones"
 DEVELOPERS_POLICY, MANAGERS_POLICY = "DevelopersBucketReadWriteList", "ManagersBucketReadOnly"
 NAME_RULE = "must contain only alphanumeric characters and/or the following: +=,.@_-."
@@ -70,6 +73,8 @@ class Run:
     state: str = "COMPLETED"
     result: object = True
     check: Callable | None = None  # further expectation on the output; returns what is wrong, or None
+    via_role: bool = False  # run by the second instance: the same key, through the role in the second account
+    calls: tuple | None = None  # the exact IAM/STS calls, when the step is about them
 
 
 # --- Expectations beyond message, state and result value -----------------------------------------
@@ -112,6 +117,7 @@ class Demo:
         self.server = server
         self.account = Account(server.url)
         self.configuration = None
+        self.role_configuration = None
         self.secret = None
         self.keys = {}
 
@@ -135,6 +141,24 @@ class Demo:
             "user's access key.\nmoto's IAM policy enforcement is ON from here: every request below, the "
             "integration's included, is checked against the caller's policies. Check: the integration's key asking "
             f"for iam:CreateAccessKey, which its policy does not grant, gets {outside}."
+        )
+
+    def set_up_second_account(self):
+        trust = readme_policy(sid=TRUST_SID)
+        statement = trust["Statement"][0]
+        # The README's example names a placeholder user; here it is the integration's real one.
+        statement["Principal"]["AWS"] = f"arn:aws:iam::{self.account.account_id}:user/{INTEGRATION_USER}"
+        external_id = statement["Condition"]["StringEquals"]["sts:ExternalId"]
+        role_arn = self.account.set_up_integration_role(trust, readme_policy(), readme_policy(sid=ASSUME_ROLE_SID))
+        self.role_configuration = {**self.configuration, "Role ARN": role_arn, "External ID": external_id}
+        view.note(
+            f"Done by John with boto3 directly, through the second account's {ORGANIZATION_ROLE}: the "
+            f"role {INTEGRATION_ROLE} in account {SECOND_ACCOUNT}, with the trust policy from {README.name} (the "
+            f"integration's user may assume it with the External ID {external_id}) and the same least-privilege "
+            f"policy as its permissions. In the first account, the integration's user gets {README.name}'s "
+            "sts:AssumeRole policy, and nothing else new.\n"
+            f"The second instance of the integration: the same key, Role ARN {role_arn}, External ID {external_id}. "
+            "Every run below marked 'through the role' assumes it once and then acts as the role."
         )
 
     def create_access_keys(self):
@@ -162,22 +186,29 @@ class Demo:
 
     def run(self, step: Run):
         self.server.reset_calls()
+        configuration = self.role_configuration if step.via_role else self.configuration
         try:
-            out = run_script(step.action, step.params, self.configuration, list(step.entities), endpoint_url=self.server.url)
+            out = run_script(step.action, step.params, configuration, list(step.entities), endpoint_url=self.server.url)
         except RunnerError as err:
             raise DemoFailure(f"'{step.action}' produced no result: {err}") from None
         calls = [action if service == "iam" else f"{service}:{action}" for service, action in self.server.calls
                  if service in ("iam", "sts")]
-        view.action_output(step.action, step.params, step.entities, out, calls)
+        instance = f"second instance, through the role {INTEGRATION_ROLE} in {SECOND_ACCOUNT}" if step.via_role else None
+        view.action_output(step.action, step.params, step.entities, out, calls, instance=instance)
         problems = []
+        if step.calls is not None and tuple(calls) != step.calls:
+            problems.append(f"calls {calls}, expected {list(step.calls)}")
         if (out.state_name, out.result_value) != (step.state, step.result):
             problems.append(f"state {out.state_name} and result {out.result_value!r}, expected {step.state} and {step.result!r}")
         if out.message != step.message:
             problems.append(f"message {out.message!r}, expected {step.message!r}")
         if step.check and (problem := step.check(out)):
             problems.append(problem)
-        if self.secret in out.stdout + out.stderr + out.debug_output:
+        printed = out.stdout + out.stderr + out.debug_output
+        if self.secret in printed:
             problems.append("the secret key appears in the script's output")
+        if any(credential in printed for credential in issued_role_credentials()):
+            problems.append("a temporary credential of the role appears in the script's output")
         if problems:
             raise DemoFailure(f"'{step.action}': " + "; ".join(problems))
 
@@ -258,6 +289,31 @@ def chapters(demo: Demo):
                   "moto enforced every check shown here: identity policies of the user and of their groups, inline and "
                   "managed, Resource ARNs, and explicit Deny over Allow. It does not model bucket policies, policy "
                   "Conditions, permissions boundaries or organization SCPs; none of them is used in this story.")]),
+        ("10. A second account, reached through a role",
+         f"The company's data team works in a second AWS account, {SECOND_ACCOUNT}. Instead of a second key, John "
+         "lets the integration's user assume a role there, and adds a second instance of the integration.",
+         [demo.set_up_second_account,
+          Run("Ping", via_role=True, message=PING_OK, calls=("sts:AssumeRole", "ListUsers")),
+          Run("Create a User", {"User Name": DATA_USER}, via_role=True,
+              message=f"Successfully added the following users to IAM: {DATA_USER}",
+              check=json_field("Arn", [f"arn:aws:iam::{SECOND_ACCOUNT}:user/{DATA_USER}"]),
+              calls=("sts:AssumeRole", "CreateUser")),
+          Run("List Users", via_role=True, message="Successfully listed available users in AWS IAM",
+              check=table_names("IAM Users", {DATA_USER})),
+          partial(view.note, "Back to the first instance: the key alone, acting in the first account."),
+          Run("List Users", message="Successfully listed available users in AWS IAM",
+              check=table_names("IAM Users", {*DEVELOPERS, ADMIN_USER, INTEGRATION_USER})),
+          Run("Disable User Access", entities=(f"arn:aws:iam::{SECOND_ACCOUNT}:user/{DATA_USER}",), result=False,
+              message="Action wasn't able to find the following users in AWS IAM: "
+                      f"ARN:AWS:IAM::{SECOND_ACCOUNT}:USER/{DATA_USER.upper()}",
+              check=entity_statuses(["not_found"])),
+          partial(view.note,
+                  f"{DATA_USER} exists only in the second account: the second instance lists her alone, the first "
+                  "instance's List Users does not show her, and its Disable User Access refuses her ARN as another "
+                  "account's. Each run of the second instance made one sts:AssumeRole with the key, then acted as the "
+                  "role. moto checked that the integration's user may call sts:AssumeRole on the role, and the role's "
+                  "own policy for every call after it; it does not evaluate trust policies, so the External ID "
+                  "condition is shown here but not enforced.")]),
     ]
 
 

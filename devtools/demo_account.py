@@ -1,6 +1,6 @@
 """The AWS side of the demo that is not the integration: what John does as the account's
-administrator with boto3 directly (the bucket, access keys), moto's policy enforcement, and the
-S3 requests that show what each user may really do."""
+administrator with boto3 directly (the bucket, access keys, the second account's role), moto's
+policy enforcement, and the S3 requests that show what each user may really do."""
 
 import json
 import urllib.request
@@ -16,6 +16,10 @@ ADMIN_USER = "john"
 INTEGRATION_USER = "soar-awsiam"
 INTEGRATION_POLICY = "AWSIAMIntegrationLeastPrivilege"
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+# The company's second account, which the integration reaches only through a role.
+SECOND_ACCOUNT = "444455556666"
+ORGANIZATION_ROLE = "OrganizationAccountAccessRole"
+INTEGRATION_ROLE = "AWSIAMIntegrationRole"
 DENIED = "AccessDenied"
 ALLOWED = "allowed"
 
@@ -37,11 +41,13 @@ class Account:
     def __init__(self, endpoint_url: str):
         self._endpoint_url = endpoint_url
         self._admin = None
+        self.account_id = None
 
     def set_up(self, integration_policy: dict) -> Keys:
         """John's bucket and admin key, and the integration's own user, holding only
         `integration_policy`. Returns the integration's key."""
         iam, s3 = boto3.client("iam"), boto3.client("s3")
+        self.account_id = boto3.client("sts").get_caller_identity()["Account"]
         for bucket in (BUCKET, OTHER_BUCKET):
             s3.create_bucket(Bucket=bucket)
         s3.put_object(Bucket=BUCKET, Key=SHARED_OBJECT, Body=b"Company data lives here.\n")
@@ -49,12 +55,35 @@ class Account:
 
         iam.create_user(UserName=ADMIN_USER)
         iam.put_user_policy(UserName=ADMIN_USER, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(ALLOW_ALL))
-        self._admin = _new_key(iam, ADMIN_USER).client("iam")
+        admin = _new_key(iam, ADMIN_USER)
+        self._admin, self._admin_sts = admin.client("iam"), admin.client("sts")
 
         iam.create_user(UserName=INTEGRATION_USER)
         arn = iam.create_policy(PolicyName=INTEGRATION_POLICY, PolicyDocument=json.dumps(integration_policy))["Policy"]["Arn"]
         iam.attach_user_policy(UserName=INTEGRATION_USER, PolicyArn=arn)
+        self._open_member_account(SECOND_ACCOUNT)
         return _new_key(iam, INTEGRATION_USER)
+
+    def _open_member_account(self, account_id: str) -> None:
+        """What AWS Organizations leaves in an account it creates: a role with full rights that the
+        management account's administrators may assume. moto hands out credentials for a role ARN
+        even before the role exists, which is how the role gets created (before enforcement)."""
+        iam = _iam_as_role(boto3.client("sts"), account_id, ORGANIZATION_ROLE)
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"}, "Action": "sts:AssumeRole"}]}
+        iam.create_role(RoleName=ORGANIZATION_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+        iam.put_role_policy(RoleName=ORGANIZATION_ROLE, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(ALLOW_ALL))
+
+    def set_up_integration_role(self, trust_policy: dict, permissions_policy: dict, assume_policy: dict) -> str:
+        """John, through the organization role, creates the role the integration assumes in the
+        second account; in the first, he lets the integration's user assume it. Returns its ARN."""
+        iam = _iam_as_role(self._admin_sts, SECOND_ACCOUNT, ORGANIZATION_ROLE)
+        role_arn = iam.create_role(RoleName=INTEGRATION_ROLE, AssumeRolePolicyDocument=json.dumps(trust_policy))["Role"]["Arn"]
+        policy_arn = iam.create_policy(PolicyName=INTEGRATION_POLICY, PolicyDocument=json.dumps(permissions_policy))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName=INTEGRATION_ROLE, PolicyArn=policy_arn)
+        self._admin.put_user_policy(UserName=INTEGRATION_USER, PolicyName="AssumeIntegrationRoles",
+                                    PolicyDocument=json.dumps(assume_policy))
+        return role_arn
 
     def enforce_policies(self, *, on: bool) -> None:
         """Switch moto's IAM policy enforcement for every later request (moto's reset-auth API:
@@ -69,6 +98,15 @@ class Account:
     def access_key_for(self, user: str) -> Keys:
         """A new access key for `user`, made with John's admin key (no action creates keys)."""
         return _new_key(self._admin, user)
+
+
+def _iam_as_role(sts, account_id: str, role_name: str):
+    """An IAM client acting as a role of another account, assumed with the given STS client's keys."""
+    credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}",
+                                  RoleSessionName="john")["Credentials"]
+    return boto3.client("iam", aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
 
 
 def _new_key(iam, user: str) -> Keys:

@@ -7,6 +7,10 @@ Read three ways, so they can be checked against each other (tests/test_readme.py
 - from the docstrings of that same code ("Needs iam:ListUsers");
 - from the least-privilege policy the README publishes, which the demo also gives the
   integration's key, so that `make demo` proves the policy is enough.
+
+With a Role ARN, one call is made with the keys themselves before anything else: AssumeRole. It
+is a permission of the keys' own user (the README's cross-account section publishes it as a policy
+of its own), never of the role, which holds the least-privilege policy.
 """
 
 import ast
@@ -19,6 +23,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MANAGER = REPO_ROOT / "Managers" / "AWSIAMManager.py"
 README = REPO_ROOT / "README.md"
 SERVICES = ("iam", "sts")
+KEYS_ONLY = {"sts:AssumeRole"}
+# The Sid of each policy the README publishes: the role's (or the plain keys') permissions, and the
+# keys' own permission to assume a role.
+LEAST_PRIVILEGE_SID = "AWSIAMIntegration"
+ASSUME_ROLE_SID = "AWSIAMAssumeRole"
+# ...and the trust policy the README shows for the role in each account to manage.
+TRUST_SID = "TrustTheSecOpsIntegration"
 
 # "iam:ListUsers", and the shorthand "iam:Attach{User,Group,Role}Policy".
 _DECLARED = re.compile(r"\b(iam|sts):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")
@@ -121,23 +132,32 @@ def _expand(pattern: str) -> list[str]:
     return [f"{head}{option}{tail}" for option in options.split(",")]
 
 
-def readme_policy(path: Path = README) -> dict:
-    """The least-privilege policy document: the README's JSON block that is an IAM policy."""
+def readme_policy(path: Path = README, sid: str = LEAST_PRIVILEGE_SID) -> dict:
+    """The policy document in the README's ```json block whose statement has this Sid (by default
+    the least-privilege policy)."""
     for block in _JSON_BLOCK.findall(path.read_text(encoding="utf-8")):
         try:
             document = json.loads(block)
         except ValueError:
             continue
-        if isinstance(document, dict) and "Statement" in document and "Version" in document:
+        if isinstance(document, dict) and "Version" in document and sid in _sids(document):
             return document
-    raise LookupError(f"{path.name} has no ```json block holding an IAM policy document")
+    raise LookupError(f"{path.name} has no ```json block holding an IAM policy with the Sid {sid}")
+
+
+def _statements(policy: dict) -> list[dict]:
+    statements = policy.get("Statement", [])
+    return statements if isinstance(statements, list) else [statements]
+
+
+def _sids(policy: dict) -> set[str]:
+    return {statement.get("Sid") for statement in _statements(policy) if isinstance(statement, dict)}
 
 
 def allowed_actions(policy: dict) -> set[str]:
     """Every action the policy's Allow statements list."""
-    statements = policy["Statement"]
     actions = set()
-    for statement in statements if isinstance(statements, list) else [statements]:
+    for statement in _statements(policy):
         if statement.get("Effect") == "Allow":
             listed = statement.get("Action", [])
             actions.update([listed] if isinstance(listed, str) else listed)

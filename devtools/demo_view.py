@@ -21,8 +21,10 @@ def note(text: str) -> None:
         print(textwrap.fill(paragraph, WIDTH, initial_indent="  ", subsequent_indent="  "))
 
 
-def action_output(action: str, params: dict, entities, out, iam_calls: list[str]) -> None:
+def action_output(action: str, params: dict, entities, out, iam_calls: list[str], *, instance: str | None = None) -> None:
     print(f"\n> {action}")
+    if instance:
+        print(f"    ({instance})")
     for name, value in params.items():
         print(f"    {name}: {_param(value)}")
     for identifier in entities:

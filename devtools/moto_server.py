@@ -139,6 +139,20 @@ class MotoServer:
         self._server.server_close()
 
 
+def issued_role_credentials():
+    """The secret key and session token of every role session moto has handed out in this
+    process (a MotoServer's and mock_aws's alike), so that a check can prove none leaked."""
+    from moto.sts.models import sts_backends
+
+    return {
+        value
+        for _, by_partition in sts_backends.items()
+        for _, backend in by_partition.items()
+        for session in backend.assumed_roles
+        for value in (session.secret_access_key, session.session_token)
+    }
+
+
 def fetch_calls(url, timeout=5):
     """The request log of a MotoServer at `url` as [(service, action)], or None when the
     endpoint is not a devtools MotoServer (plain moto, real AWS, unreachable)."""

@@ -4,6 +4,7 @@
     python devtools/run_action.py "Disable User Access" -e USERUNIQNAME:alice -e bob
     python devtools/run_action.py Ping --endpoint http://127.0.0.1:5000   # shared moto server
     python devtools/run_action.py Ping --real-aws   # keys from AWSIAM_ACCESS_KEY_ID / AWSIAM_SECRET_KEY
+    python devtools/run_action.py "List Users" --role-arn arn:aws:iam::444455556666:role/Name --region cn-north-1
 
 By default the action runs against a fresh embedded moto server (throw-away state). To keep state
 across runs, start `python devtools/moto_server.py` and pass its URL with --endpoint.
@@ -48,7 +49,9 @@ def main(argv=None):
                 "AWS Secret Key": os.environ[SECRET_ENV]}
     else:
         keys = dict(MOTO_KEYS)
-    configuration = {**keys, "Verify SSL": args.verify_ssl == "true"}
+    reach = {"Role ARN": args.role_arn, "External ID": args.external_id, "Region": args.region}
+    configuration = {**keys, "Verify SSL": args.verify_ssl == "true",
+                     **{name: value for name, value in reach.items() if value is not None}}
 
     server = None if (real_aws or args.endpoint) else MotoServer()
     endpoint = None if real_aws else (args.endpoint or server.url)
@@ -91,6 +94,9 @@ def _parse_args(argv):
     parser.add_argument("--real-aws", action="store_true",
                         help=f"call real AWS with keys from {KEY_ID_ENV} and {SECRET_ENV}")
     parser.add_argument("--verify-ssl", choices=("true", "false"), default="true")
+    parser.add_argument("--role-arn", metavar="ARN", help="configuration 'Role ARN': act through this role")
+    parser.add_argument("--external-id", metavar="ID", help="configuration 'External ID', sent with the role")
+    parser.add_argument("--region", help="configuration 'Region' (default: empty, which means us-east-1)")
     parser.add_argument("--json", action="store_true", help="print the raw ActionOutput as JSON")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also print the script's DebugOutput and stderr")

@@ -24,13 +24,27 @@ for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtoo
         sys.path.insert(0, str(folder))
 
 from local_runner import build_context, read_results, resolve_script  # noqa: E402
+from moto_server import issued_role_credentials  # noqa: E402
 from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
 from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 CONFIG = {"AWS Access Key ID": "AKIAIOSFODNN7EXAMPLE", "AWS Secret Key": SECRET, "Verify SSL": "true"}
+# moto's accounts: the keys act in KEYS_ACCOUNT; AssumeRole into another account's role returns
+# credentials that act in that account.
+KEYS_ACCOUNT = "123456789012"
+ROLE_ACCOUNT = "222222222222"
+ROLE_ARN = f"arn:aws:iam::{ROLE_ACCOUNT}:role/AWSIAMIntegrationRole"
+EXTERNAL_ID = "secops-7Hq2-awsiam"
+ROLE_CONFIG = {**CONFIG, "Role ARN": ROLE_ARN, "External ID": EXTERNAL_ID}
+ROLE_SESSION_ARN = f"arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/AWSIAMIntegrationRole/GoogleSecOpsSOAR-AWSIAM"
+# What a stubbed AssumeRole hands out: recognisable, so a leak would be found.
+TEMPORARY_SECRET = "TeMpOrArYsEcReTkEy/0f/The/Role/Session/X"
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEFAKESESSIONTOKENaCXVzLWVhc3QtMSJHMEUCIQD/role/session/token=="
 
-__all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG", "assert_clean"]
+__all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG", "KEYS_ACCOUNT", "ROLE_ACCOUNT", "ROLE_ARN", "EXTERNAL_ID",
+           "ROLE_CONFIG", "ROLE_SESSION_ARN", "TEMPORARY_SECRET", "SESSION_TOKEN", "assert_clean",
+           "assert_no_credentials", "iam_acting_in", "stub_assume_role"]
 
 
 @dataclass
@@ -190,6 +204,33 @@ def stub_aws(run_action, monkeypatch):
         stubbed.verify()
 
 
+def stub_assume_role(stubbed: StubbedAWS, *, external_id: str | None = EXTERNAL_ID):
+    """Queue the AssumeRole answer a ROLE_CONFIG run starts with, checking what is asked."""
+    import datetime
+
+    expected = {"RoleArn": ROLE_ARN, "RoleSessionName": "GoogleSecOpsSOAR-AWSIAM"}
+    if external_id:
+        expected["ExternalId"] = external_id
+    credentials = {"AccessKeyId": "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey": TEMPORARY_SECRET,
+                   "SessionToken": SESSION_TOKEN, "Expiration": datetime.datetime(2030, 1, 1)}
+    stubbed.sts.add_response(
+        "assume_role",
+        {"Credentials": credentials,
+         "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLEROLEID:GoogleSecOpsSOAR-AWSIAM", "Arn": ROLE_SESSION_ARN}},
+        expected_params=expected,
+    )
+
+
+@pytest.fixture(params=["keys", "role"])
+def stubbed_connection(request, stub_aws):
+    """The configuration of a stubbed run: once with plain keys, once through a role (its
+    AssumeRole queued first), so that leak tests cover the temporary credentials too."""
+    if request.param == "keys":
+        return CONFIG
+    stub_assume_role(stub_aws)
+    return ROLE_CONFIG
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's server on loopback, shared by the end-to-end tests; state is reset per test."""
@@ -213,6 +254,7 @@ def run_script(moto_server):
             action, params or {}, config, entities, endpoint_url=moto_server.url, entity_details=entity_details
         )
         output.iam_calls = moto_server.iam_calls()
+        output.calls = moto_server.calls
         return output
 
     return run
@@ -227,8 +269,28 @@ def server_iam(run_script, moto_server):
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
+def assert_no_credentials(text: str, *also: str):
+    """Neither the configured secret nor any temporary credential appears in the text."""
+    known = (SECRET, TEMPORARY_SECRET, SESSION_TOKEN, *also, *issued_role_credentials())
+    leaked = [value for value in known if value in text]
+    assert leaked == [], "a secret or a temporary credential reached the output"
+
+
 def assert_clean(out):
     """A subprocess run ended as the platform expects: exit 0, no traceback, no secret anywhere."""
     assert out.exit_code == 0
     assert "Traceback" not in out.message
-    assert SECRET not in out.stdout + out.stderr + out.debug_output
+    assert_no_credentials(out.stdout + out.stderr + out.debug_output)
+
+
+def iam_acting_in(account: str, **client_args):
+    """An IAM client acting in another moto account, for arranging and checking its state. moto
+    hands out credentials for any role ARN of that account, whether the role exists or not."""
+    import boto3
+
+    credentials = boto3.client("sts", **client_args).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/TestArrange", RoleSessionName="test-arrange"
+    )["Credentials"]
+    keys = {"aws_access_key_id": credentials["AccessKeyId"], "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"]}
+    return boto3.client("iam", **{**client_args, **keys})

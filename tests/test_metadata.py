@@ -62,6 +62,10 @@ REQUIRED_PROPERTIES = {
     "AWS Access Key ID": (2, True, None),
     "AWS Secret Key": (3, True, None),
     "Verify SSL": (0, False, "true"),
+    # Optional, empty by default: without them the integration acts with the keys, in us-east-1.
+    "Role ARN": (2, False, None),
+    "External ID": (2, False, None),
+    "Region": (2, False, None),
 }
 ACTIONDEF_KEYS = {
     "Name": (str, lambda v: re.fullmatch(r"[A-Za-z0-9 -]{1,150}", v)),

@@ -8,12 +8,22 @@ from pathlib import Path
 import pytest
 
 import AWSIAMParser
+import ConnectionSettings as reach
 import DisableUserAccessParser as disable
 import IdentityParser as identity
 import PolicyParser as policy
 from AWSIAMConstants import DISABLE_USER_ACCESS, PING
+from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
 from BulkOutcomes import ItemStatus
-from demo_permissions import allowed_actions, permissions_called, permissions_declared, readme_policy
+from demo_permissions import (
+    ASSUME_ROLE_SID,
+    KEYS_ONLY,
+    TRUST_SID,
+    allowed_actions,
+    permissions_called,
+    permissions_declared,
+    readme_policy,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -141,7 +151,7 @@ def test_each_table_is_shown_with_its_columns_in_order(title):
 
 def test_every_json_example_is_valid_json():
     blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
-    assert len(blocks) == 6  # the policy and five JSON results
+    assert len(blocks) == 8  # the policy, five JSON results, a role's trust policy and the key's AssumeRole policy
     for block in blocks:
         json.loads(block)
 
@@ -149,7 +159,46 @@ def test_every_json_example_is_valid_json():
 # --- The least-privilege policy ---------------------------------------------------------------------
 
 def test_the_policy_allows_exactly_what_the_actions_call():
-    assert allowed_actions(readme_policy()) == permissions_called()
+    """AssumeRole is made with the keys, before the actions' work: the role never needs it."""
+    assert allowed_actions(readme_policy()) == permissions_called() - KEYS_ONLY
+
+
+def test_the_keys_policy_for_a_role_allows_exactly_assume_role():
+    assert KEYS_ONLY <= permissions_called()
+    statement, = readme_policy(sid=ASSUME_ROLE_SID)["Statement"]
+    assert allowed_actions(readme_policy(sid=ASSUME_ROLE_SID)) == KEYS_ONLY
+    assert re.fullmatch(r"arn:aws:iam::[*\d]+:role/[\w+=,.@-]+", statement["Resource"])
+
+
+REACH = section(README, "## Reach other accounts: Role ARN, External ID and Region")
+
+
+def test_the_trust_policy_asks_for_the_external_id():
+    statement, = readme_policy(sid=TRUST_SID)["Statement"]
+    assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole")
+    assert re.fullmatch(r"arn:aws:iam::\d{12}:user/[\w+=,.@-]+", statement["Principal"]["AWS"])
+    assert set(statement["Condition"]["StringEquals"]) == {"sts:ExternalId"}
+
+
+CONFIGURATION_ERRORS = [
+    reach.EXTERNAL_ID_WITHOUT_ROLE,
+    reach.MALFORMED_ROLE_ARN.format(shown=": '<value>'"),
+    reach.MALFORMED_EXTERNAL_ID,
+    reach.UNKNOWN_REGION.format(shown=": '<value>'"),
+    reach.ROLE_IN_OTHER_PARTITION.format(role_partition="<role partition>", region="<region>", partition="<partition>"),
+    str(RoleNotAssumed("<Role ARN>", AWSIAMError("AssumeRole", "AccessDenied", "<AWS message>"))),
+]
+
+
+@pytest.mark.parametrize("message", CONFIGURATION_ERRORS, ids=lambda message: message[:60])
+def test_the_reach_section_quotes_each_configuration_error_as_the_code_writes_it(message):
+    assert f"`{message}`" in REACH
+
+
+def test_the_reach_section_names_the_session_name_and_the_partition_rule():
+    assert f"`{reach.ROLE_SESSION_NAME}`" in REACH
+    for prefix, partition in (("us-gov-*", "aws-us-gov"), ("cn-*", "aws-cn")):
+        assert f"`{prefix}` " in REACH and f"`{partition}`" in REACH
 
 
 def test_the_manager_declares_every_permission_its_reachable_code_uses():
@@ -219,7 +268,11 @@ def test_the_configuration_table_matches_the_integration_definition():
     definition = json.loads((ROOT / "Integration-AWSIAM.def").read_text(encoding="utf-8-sig"))
     rows = parameter_rows(section(README, "## Configure it"))
     assert set(rows) == {f"`{item['PropertyName']}`" for item in definition["IntegrationProperties"]}
+    type_names = {0: "Boolean", 2: "String", 3: "Password"}
     for item in definition["IntegrationProperties"]:
-        assert rows[f"`{item['PropertyName']}`"][2] == ("yes" if item["IsMandatory"] else "no")
+        _, type_name, mandatory, default, _ = rows[f"`{item['PropertyName']}`"]
+        assert (type_name, mandatory, default) == (
+            type_names[item["PropertyType"]], "yes" if item["IsMandatory"] else "no", item["Value"] or ""
+        ), item["PropertyName"]
     assert definition["Identifier"] == "AWSIAM"
     assert "**The Identifier is `AWSIAM`, the same as Google's marketplace AWS IAM integration.**" in README

@@ -5,7 +5,7 @@ only the named identity changed."""
 import json
 
 import pytest
-from conftest import COMPLETED, FAILED
+from conftest import COMPLETED, CONFIG, FAILED
 
 ACTION = "Attach a Policy"
 ACCOUNT = "123456789012"
@@ -16,8 +16,8 @@ RESOLVED_BY_GET = [STS, ("iam", "GetPolicy"), ("iam", "GetPolicy")]
 INVALID_NAMES = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
 
 
-def attach(run_action, policy, identity="Developers", identity_type="Group"):
-    return run_action(ACTION, {"Identity Type": identity_type, "Identity Name": identity, "Policy Name": policy})
+def attach(run_action, policy, identity="Developers", identity_type="Group", config=CONFIG):
+    return run_action(ACTION, {"Identity Type": identity_type, "Identity Name": identity, "Policy Name": policy}, config=config)
 
 
 @pytest.fixture
@@ -137,7 +137,8 @@ def test_scan_pages_at_1000_and_prefers_customer_managed(stub_aws, run_action):
         expected_params={"Scope": "All", "MaxItems": 1000, "Marker": "m1"},
     )
     stub_aws.iam.add_response("attach_group_policy", {}, expected_params={"GroupName": "Developers", "PolicyArn": customer_arn})
-    out = attach(run_action, "Audit")
+    # The configured region decides the partition of the ARNs tried.
+    out = attach(run_action, "Audit", config={**CONFIG, "Region": "us-gov-west-1"})
     assert out.message == (
         "Policy was attached to Group: Developers. An AWS managed policy is also named Audit; the customer managed "
         f"policy {customer_arn} was attached instead of {aws_arn}."

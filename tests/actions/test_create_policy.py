@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from conftest import COMPLETED, FAILED, SECRET
+from conftest import COMPLETED, CONFIG, FAILED, assert_no_credentials
 
 ACTION = "Create a Policy"
 DOCUMENT = json.dumps({
@@ -14,8 +14,8 @@ DOCUMENT = json.dumps({
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
 
-def create(run_action, name="S3-read-only-bucket", document=DOCUMENT, **extra):
-    return run_action(ACTION, {"Policy Name": name, "Policy Document": document, **extra})
+def create(run_action, name="S3-read-only-bucket", document=DOCUMENT, config=CONFIG, **extra):
+    return run_action(ACTION, {"Policy Name": name, "Policy Document": document, **extra}, config=config)
 
 
 def customer_policies(iam):
@@ -132,16 +132,16 @@ def test_malformed_policy_document_from_aws_keeps_aws_wording(stub_aws, run_acti
      ("InvalidClientTokenId", "The security token included in the request is invalid.")],
     ids=["limit", "access-denied", "bad-credentials"],
 )
-def test_other_errors_fail_the_action_with_the_aws_error(stub_aws, run_action, code, aws_message):
+def test_other_errors_fail_the_action_with_the_aws_error(stub_aws, stubbed_connection, run_action, code, aws_message):
     stub_aws.iam.add_client_error("create_policy", code, aws_message, 400)
-    out = create(run_action)
+    out = create(run_action, config=stubbed_connection)
     assert out.message == (
         f"Error executing action 'Create a Policy'. Reason: An error occurred ({code}) "
         f"when calling the CreatePolicy operation: {aws_message}"
     )
     assert (out.state, out.result_value, out.json_result) == (FAILED, False, None)
     assert out.iam_calls == ["CreatePolicy"]
-    assert SECRET not in out.raw_stdout
+    assert_no_credentials(out.raw_stdout)
 
 
 def test_missing_name_fails_without_any_call(run_action):

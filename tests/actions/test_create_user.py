@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import COMPLETED, FAILED, SECRET
+from conftest import COMPLETED, FAILED, assert_no_credentials
 from identity_fakes import aws_user, user_json, user_names
 
 ACTION = "Create a User"
@@ -162,10 +162,10 @@ def test_limit_keeps_calling_so_every_name_gets_its_real_answer(stub_aws, run_ac
     [("AccessDenied", 403), ("Throttling", 400), ("ServiceFailure", 500)],
     ids=["access-denied", "throttled-past-retries", "service-failure"],
 )
-def test_general_error_midway_still_reports_what_was_done(stub_aws, run_action, code, status):
+def test_general_error_midway_still_reports_what_was_done(stub_aws, stubbed_connection, run_action, code, status):
     stub_aws.iam.add_response("create_user", {"User": aws_user("alice")}, {"UserName": "alice"})
     stub_aws.iam.add_client_error("create_user", code, "no go", status, expected_params={"UserName": "bob"})
-    out = run_action(ACTION, {"User Name": "alice,bad name,bob,carol"})
+    out = run_action(ACTION, {"User Name": "alice,bad name,bob,carol"}, config=stubbed_connection)
     assert out.lines == [
         f"Error executing action 'Create a User'. Reason: An error occurred ({code}) when calling the CreateUser operation: no go",
         "Successfully added the following users to IAM: alice",
@@ -176,7 +176,8 @@ def test_general_error_midway_still_reports_what_was_done(stub_aws, run_action, 
     assert (out.state, out.result_value) == (FAILED, False)
     assert out.json_result == [user_json("alice")]
     assert out.iam_calls == ["CreateUser", "CreateUser"]
-    assert "Traceback" not in out.raw_stdout and SECRET not in out.raw_stdout
+    assert "Traceback" not in out.raw_stdout
+    assert_no_credentials(out.raw_stdout)
 
 
 def test_general_error_on_the_first_call_fails_that_name_and_lists_the_rest(stub_aws, run_action):

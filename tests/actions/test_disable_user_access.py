@@ -4,7 +4,7 @@ by exact name first and by one case-insensitive listing only when needed; nothin
 import json
 
 import pytest
-from conftest import COMPLETED, FAILED, SECRET
+from conftest import COMPLETED, FAILED, assert_no_credentials
 
 ACTION = "Disable User Access"
 USER = "USERUNIQNAME"
@@ -213,10 +213,10 @@ def test_access_denied_on_every_user_is_an_error_of_the_action(stub_aws, run_act
     assert out.json_result == [entry("ALICE", "alice", "failed", reason=reason), entry("BOB", "bob", "failed", reason=reason)]
 
 
-def test_a_general_error_midway_still_reports_what_was_disabled(stub_aws, run_action):
+def test_a_general_error_midway_still_reports_what_was_disabled(stub_aws, stubbed_connection, run_action):
     stub_aws.iam.add_response("put_user_policy", {}, expected_params=put_expected("alice"))
     stub_aws.iam.add_client_error("put_user_policy", "InvalidClientTokenId", "The security token included in the request is invalid.", 403)
-    out = run_action(ACTION, entities=[("alice", USER), ("bob", USER), ("carol", USER)])
+    out = run_action(ACTION, entities=[("alice", USER), ("bob", USER), ("carol", USER)], config=stubbed_connection)
     reason = "An error occurred (InvalidClientTokenId) when calling the PutUserPolicy operation: The security token included in the request is invalid."
     assert out.lines == [
         f'Error executing action "Disable User Access". Reason: {reason}',
@@ -230,7 +230,7 @@ def test_a_general_error_midway_still_reports_what_was_disabled(stub_aws, run_ac
         entry("BOB", "bob", "failed", reason=reason),
         entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action."),
     ]
-    assert SECRET not in out.raw_stdout
+    assert_no_credentials(out.raw_stdout)
 
 
 def test_a_failed_listing_is_not_repeated(stub_aws, run_action):

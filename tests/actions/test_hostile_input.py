@@ -4,7 +4,7 @@ COMPLETED or FAILED state, and a sentence rather than an "Unexpected error"."""
 import json
 
 import pytest
-from conftest import COMPLETED, FAILED
+from conftest import COMPLETED, CONFIG, FAILED, ROLE_ARN
 
 HOSTILE = {
     "empty": "",
@@ -60,4 +60,15 @@ def test_hostile_parameter_never_crashes(run_action, action, param, value):
 def test_hostile_entity_never_crashes(run_action, label, value):
     out = run_action("Disable User Access", entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])
     assert out.state in (COMPLETED, FAILED)
+    assert "Unexpected error" not in out.message and "Traceback" not in out.message
+
+
+@pytest.mark.parametrize("setting", ["Role ARN", "External ID", "Region"])
+@pytest.mark.parametrize("label, value", HOSTILE.items(), ids=HOSTILE.keys())
+def test_hostile_configuration_never_crashes(run_action, setting, label, value):
+    # An External ID is only looked at beside a Role ARN.
+    config = {**CONFIG, **({"Role ARN": ROLE_ARN} if setting == "External ID" else {}), setting: value}
+    out = run_action("Ping", config=config)
+    assert out.state in (COMPLETED, FAILED)
+    assert out.message.strip()
     assert "Unexpected error" not in out.message and "Traceback" not in out.message

@@ -1,7 +1,7 @@
 """Ping: one ListUsers(MaxItems=1), the configuration fetched once, clean failures."""
 
 import pytest
-from conftest import COMPLETED, CONFIG, FAILED, SECRET
+from conftest import COMPLETED, CONFIG, FAILED, assert_no_credentials
 
 SUCCESS = "Successfully connected to the AWS IAM server with the provided connection parameters!"
 
@@ -62,8 +62,8 @@ def test_ping_reports_the_aws_error_without_traceback(stub_aws, run_action, code
     assert "Traceback" not in out.message
 
 
-def test_secret_never_appears_in_any_output(stub_aws, run_action):
+def test_no_secret_nor_temporary_credential_appears_in_any_output(stub_aws, stubbed_connection, run_action):
     stub_aws.iam.add_client_error("list_users", service_error_code="SignatureDoesNotMatch", service_message="bad signature")
-    out = run_action("Ping")
+    out = run_action("Ping", config=stubbed_connection)
     assert out.state == FAILED
-    assert SECRET not in out.raw_stdout
+    assert_no_credentials(out.raw_stdout)

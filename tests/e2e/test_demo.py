@@ -30,3 +30,11 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert "alice     | developer | allowed      | allowed      | allowed      | AccessDenied" in after
     assert "carol     | manager   | AccessDenied | allowed      | allowed      | AccessDenied" in after
     assert "Bob.Jones | disabled  | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in after
+    # Step 10: a second account through a role; its user is absent from the first account.
+    second = out[out.index("10. A second account, reached through a role"):]
+    assert "> Ping\n    (second instance, through the role AWSIAMIntegrationRole in 444455556666)\n" in second
+    assert "IAM/STS calls (2): sts:AssumeRole, ListUsers" in second
+    assert '"Arn": "arn:aws:iam::444455556666:user/erin"' in second
+    first_instance = second[second.index("Back to the first instance"):]
+    assert "| arn:aws:iam::444455556666:user/erin |" not in first_instance.split("> Disable User Access")[0]
+    assert '"Reason": "The user ARN belongs to another AWS account."' in first_instance

@@ -171,6 +171,20 @@ def test_cli_stays_on_moto_when_real_keys_are_exported_without_the_flag(echo, ca
     assert "real-secret-value" not in json.dumps(shown)
 
 
+def test_cli_sets_the_role_external_id_and_region_of_the_configuration(echo, capsys):
+    assert run_action.main(["Echo Things", "--json", "--role-arn", "arn:aws:iam::444455556666:role/R",
+                            "--external-id", "secops-7Hq2", "--region", "cn-north-1"]) == 0
+    configuration = json.loads(capsys.readouterr().out)["json_result"]["configuration"]
+    assert {name: configuration[name] for name in ("Role ARN", "External ID", "Region")} == {
+        "Role ARN": "arn:aws:iam::444455556666:role/R", "External ID": "secops-7Hq2", "Region": "cn-north-1"}
+
+
+def test_cli_leaves_the_reach_settings_out_unless_given(echo, capsys):
+    assert run_action.main(["Echo Things", "--json"]) == 0
+    configuration = json.loads(capsys.readouterr().out)["json_result"]["configuration"]
+    assert not {"Role ARN", "External ID", "Region"} & set(configuration)
+
+
 def test_cli_rejects_a_malformed_param(echo, capsys):
     assert run_action.main(["Echo Things", "-p", "no-equals-sign"]) == 2
     assert "expects NAME=VALUE" in capsys.readouterr().err

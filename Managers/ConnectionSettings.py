@@ -1,0 +1,73 @@
+"""Where the integration acts: the role its keys assume, and the region that decides the
+partition. Checked before any AWS call, and without boto3, so a typo costs no call; only the
+region's partition needs botocore's data, and the manager looks that up."""
+
+import re
+
+from AWSIAMConstants import DEFAULT_REGION, EXTERNAL_ID, REGION, ROLE_ARN
+from AWSIAMExceptions import InvalidParameter
+
+# Fixed and recognisable: CloudTrail in the target account shows every call as
+# arn:{partition}:sts::{account}:assumed-role/{role}/GoogleSecOpsSOAR-AWSIAM.
+ROLE_SESSION_NAME = "GoogleSecOpsSOAR-AWSIAM"
+
+# arn:{partition}:iam::{account}:role/{path}{name}, with IAM's rules for paths and role names.
+_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/(?:[!-~]*/)?[\w+=,.@-]{1,64}$", re.ASCII
+)
+# AssumeRole's own limits for ExternalId.
+_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
+# What a region code can look like. A value outside it is not quoted back: it may be a key that
+# was pasted into the wrong field.
+_REGION_SHAPE = re.compile(r"^[a-z0-9-]{1,32}$", re.ASCII)
+
+EXTERNAL_ID_WITHOUT_ROLE = (
+    f"Configuration parameter '{EXTERNAL_ID}' is set but '{ROLE_ARN}' is empty. An External ID is only used "
+    f"when assuming a role: set '{ROLE_ARN}' or clear '{EXTERNAL_ID}'."
+)
+MALFORMED_ROLE_ARN = (
+    f"Configuration parameter '{ROLE_ARN}' is not an IAM role ARN{{shown}}. It must look like "
+    "arn:aws:iam::123456789012:role/RoleName."
+)
+MALFORMED_EXTERNAL_ID = (
+    f"Configuration parameter '{EXTERNAL_ID}' must be 2 to 1224 characters long and contain only "
+    "alphanumeric characters and/or the following: +=,.@:/-."
+)
+UNKNOWN_REGION = (
+    f"Configuration parameter '{REGION}' is not a known AWS region{{shown}}. Enter a region code such as "
+    f"us-east-1, us-gov-west-1 or cn-north-1, or leave it empty for {DEFAULT_REGION}."
+)
+ROLE_IN_OTHER_PARTITION = (
+    f"Configuration parameter '{ROLE_ARN}' names a role in the {{role_partition}} partition, but the region "
+    f"{{region}} is in the {{partition}} partition. Set '{REGION}' to a region of the role's partition."
+)
+
+
+def reach_settings(*, role_arn: str | None, external_id: str | None, region: str | None) -> dict:
+    """The manager's role_arn, external_id and region keywords, checked; empty values are None."""
+    if external_id and not role_arn:
+        raise InvalidParameter(EXTERNAL_ID_WITHOUT_ROLE)
+    if role_arn and not _ROLE_ARN.match(role_arn):
+        # Only an ARN attempt is quoted back; anything else may be a key pasted into the wrong field.
+        shown = f": '{role_arn}'" if role_arn.startswith("arn:") else ""
+        raise InvalidParameter(MALFORMED_ROLE_ARN.format(shown=shown))
+    if external_id and not _EXTERNAL_ID.match(external_id):
+        raise InvalidParameter(MALFORMED_EXTERNAL_ID)
+    # Region codes are lower case; an upper-cased copy from a console is still meant as the same region.
+    return {"role_arn": role_arn, "external_id": external_id, "region": (region or DEFAULT_REGION).lower()}
+
+
+def role_partition(role_arn: str) -> str:
+    """The partition of a role ARN that reach_settings accepted."""
+    return _ROLE_ARN.match(role_arn)["partition"]
+
+
+def unknown_region(region: str) -> InvalidParameter:
+    shown = f": '{region}'" if _REGION_SHAPE.match(region) else ""
+    return InvalidParameter(UNKNOWN_REGION.format(shown=shown))
+
+
+def role_in_other_partition(role_arn: str, region: str, partition: str) -> InvalidParameter:
+    return InvalidParameter(
+        ROLE_IN_OTHER_PARTITION.format(role_partition=role_partition(role_arn), region=region, partition=partition)
+    )
