@@ -7,7 +7,7 @@ from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
-from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, parse_user_reference
+from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, parse_user_reference, unusable_cause
 
 
 class Containment:
@@ -33,7 +33,7 @@ class Containment:
     def _disable_user(self, lookup: str) -> DisableOutcome:
         reference = parse_user_reference(lookup)
         if reference is None:
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, cause=DisableCause.NOT_A_USER_NAME)
+            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, cause=unusable_cause(lookup))
         if reference.account and not self.manager.is_own_account(reference.partition, reference.account):
             # Same-named users exist in many accounts; disabling ours for another's ARN would be wrong.
             return DisableOutcome(lookup, DisableStatus.NOT_FOUND, reference.name, cause=DisableCause.OTHER_ACCOUNT)

@@ -14,6 +14,7 @@ NO_USER_ENTITIES = "No User entities were found in the scope of the action."
 
 REASONS = {
     DisableCause.NOT_A_USER_NAME: "The identifier is neither an IAM user name nor an IAM user ARN.",
+    DisableCause.NAME_TOO_LONG: "The name is longer than the 64 characters IAM allows for a user name.",
     DisableCause.NO_SUCH_USER: "No IAM user with this name exists in the account.",
     DisableCause.OTHER_ACCOUNT: "The user ARN belongs to another AWS account.",
     DisableCause.NOT_ATTEMPTED: "Not attempted: an earlier error stopped the action.",

@@ -1,8 +1,11 @@
 """Wording, JSON results and tables of Create a Policy, List Policies and Attach a Policy."""
 
 from ActionResults import ActionResult, Table
+from AWSIAMConstants import MAX_NAME_LENGTH
 from AWSIAMDatamodels import Policy
+from AWSIAMParser import shown
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
+from InputValidation import NameProblem, name_problem
 from PolicyDocuments import MalformedDocument
 from PolicyModels import AttachOutcome, AttachStatus, IdentityType
 
@@ -11,6 +14,7 @@ CREATED = "{name} policy was successfully created"
 NOT_CREATED = "Could not create {name} policy. "
 NAME_NOT_UNIQUE = "Policy names must be unique within an account."
 INVALID_POLICY_NAME = "Policy names must contain only alphanumeric characters and/or the following: +=,.@_-."
+POLICY_NAME_TOO_LONG = f"Policy names must be at most {MAX_NAME_LENGTH['policy']} characters."
 MALFORMED = "The policy document was malformed. Reason: {reason}"
 
 # List Policies
@@ -29,6 +33,7 @@ SHADOWED = (
 NOT_ATTACHED = "Could not attach {policy} to {identity_type}: {identity}"
 INVALID_NAME = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
 INVALID_POLICY_ARN = ". A policy ARN must look like arn:aws:iam::123456789012:policy/Name."
+NAME_TOO_LONG = ". {Kind} names must be at most {limit} characters."
 ATTACH_REFUSALS = {
     AttachStatus.IDENTITY_MISSING: ". The {kind} {identity} cannot be found.",
     AttachStatus.POLICY_MISSING: ". The policy {policy} cannot be found.",
@@ -52,7 +57,8 @@ def policy_created(policy: Policy, description: str | None) -> ActionResult:
 
 
 def policy_name_invalid(name: str) -> ActionResult:
-    return ActionResult.failure(NOT_CREATED.format(name=name) + INVALID_POLICY_NAME)
+    reason = POLICY_NAME_TOO_LONG if name_problem(name, "policy") is NameProblem.TOO_LONG else INVALID_POLICY_NAME
+    return ActionResult.failure(NOT_CREATED.format(name=shown(name)) + reason)
 
 
 def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument) -> ActionResult:
@@ -78,16 +84,26 @@ def policies_listed(policies: list[Policy], *, more: bool) -> ActionResult:
 
 
 def attach_input_invalid(policy: str, identity_type: IdentityType, identity: str, *, arn: bool = False) -> ActionResult:
-    reason = INVALID_POLICY_ARN if arn else INVALID_NAME
-    return ActionResult.failure(NOT_ATTACHED.format(policy=policy, identity_type=identity_type, identity=identity) + reason)
+    head = NOT_ATTACHED.format(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
+    return ActionResult.failure(head + _input_reason(policy, identity_type, identity, arn))
+
+
+def _input_reason(policy: str, identity_type: IdentityType, identity: str, arn: bool) -> str:
+    if arn:
+        return INVALID_POLICY_ARN
+    names = [(identity, identity_type.kind)] + ([] if policy.startswith("arn:") else [(policy, "policy")])
+    for name, kind in names:
+        if name_problem(name, kind) is NameProblem.TOO_LONG:
+            return NAME_TOO_LONG.format(Kind=kind.capitalize(), limit=MAX_NAME_LENGTH[kind])
+    return INVALID_NAME
 
 
 def attach_result(policy: str, identity_type: IdentityType, identity: str, outcome: AttachOutcome) -> ActionResult:
     if outcome.status is AttachStatus.ATTACHED:
-        message = ATTACHED.format(identity_type=identity_type, identity=identity)
+        message = ATTACHED.format(identity_type=identity_type, identity=shown(identity))
         if outcome.match.shadowed_arn:
             message += SHADOWED.format(name=policy, arn=outcome.match.arn, shadowed_arn=outcome.match.shadowed_arn)
         return ActionResult(message, success=True)
-    head = NOT_ATTACHED.format(policy=policy, identity_type=identity_type, identity=identity)
-    tail = ATTACH_REFUSALS[outcome.status].format(kind=identity_type.kind, identity=identity, policy=policy)
+    head = NOT_ATTACHED.format(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
+    tail = ATTACH_REFUSALS[outcome.status].format(kind=identity_type.kind, identity=shown(identity), policy=shown(policy))
     return ActionResult.failure(head + tail)

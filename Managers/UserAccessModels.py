@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from AWSIAMExceptions import AWSIAMError
-from InputValidation import is_valid_name
+from InputValidation import NameProblem, is_valid_name, name_problem
 
 # arn:{partition}:iam::{account}:user/{path}{name}. The platform may have upper-cased all of it.
 _USER_ARN = re.compile(r"^arn:(?P<partition>[a-z][a-z-]*):iam::(?P<account>\d{12}):user/(?:[!-~]*/)?(?P<name>[^/]+)$", re.I)
@@ -30,6 +30,13 @@ def parse_user_reference(text: str) -> UserReference | None:
     return UserReference(text) if is_valid_name(text, "user") else None
 
 
+def unusable_cause(text: str) -> "DisableCause":
+    """Why parse_user_reference refused the text: a name too long for IAM, or no user name at all."""
+    match = _USER_ARN.match(text)
+    too_long = name_problem(match["name"] if match else text, "user") is NameProblem.TOO_LONG
+    return DisableCause.NAME_TOO_LONG if too_long else DisableCause.NOT_A_USER_NAME
+
+
 def lookup_text(entity) -> str:
     """The platform upper-cases identifiers and keeps the original spelling aside when it has one."""
     return (entity.additional_properties or {}).get("OriginalIdentifier") or entity.identifier
@@ -45,6 +52,7 @@ class DisableCause(StrEnum):
     """Why an entity was not disabled, when AWS's own error does not say it."""
 
     NOT_A_USER_NAME = "not_a_user_name"
+    NAME_TOO_LONG = "name_too_long"
     NO_SUCH_USER = "no_such_user"
     OTHER_ACCOUNT = "other_account"
     NOT_ATTEMPTED = "not_attempted"

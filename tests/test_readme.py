@@ -100,11 +100,13 @@ MESSAGES = [
     rendered(policy.CREATED, name="<name>"),
     rendered(policy.NOT_CREATED, name="<name>") + policy.NAME_NOT_UNIQUE,
     rendered(policy.NOT_CREATED, name="<name>") + policy.INVALID_POLICY_NAME,
+    rendered(policy.NOT_CREATED, name="<name>") + policy.POLICY_NAME_TOO_LONG,
     rendered(policy.NOT_CREATED, name="<name>") + rendered(policy.MALFORMED, reason="<detail>"),
     policy.LISTED, policy.MORE_MATCH, policy.NONE_LISTED,
     rendered(policy.ATTACHED, **ATTACH),
     rendered(policy.SHADOWED, name="<name>", arn="<arn>", shadowed_arn="<aws arn>"),
     rendered(policy.NOT_ATTACHED, **ATTACH) + policy.INVALID_NAME,
+    rendered(policy.NOT_ATTACHED, **ATTACH) + rendered(policy.NAME_TOO_LONG, Kind="<Kind>", limit="<limit>"),
     rendered(policy.NOT_ATTACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
     *(rendered(policy.NOT_ATTACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
       for tail in policy.ATTACH_REFUSALS.values()),

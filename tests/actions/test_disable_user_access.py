@@ -150,14 +150,22 @@ def test_without_user_entities_nothing_is_called(run_action, entities):
 
 @pytest.mark.parametrize(
     "identifier",
-    ["john doe", "CORP\\john", "a" * 65, "arn:aws:iam::123456789012:user/bad name"],
-    ids=["space", "domain-account", "too-long", "arn-with-bad-name"],
+    ["john doe", "CORP\\john", "arn:aws:iam::123456789012:user/bad name"],
+    ids=["space", "domain-account", "arn-with-bad-name"],
 )
 def test_identifiers_that_cannot_be_iam_users_cost_no_call(run_action, identifier):
     out = run_action(ACTION, entities=[(identifier, USER)])
     assert (out.message, out.state, out.result_value) == (NOT_FOUND.format(identifier.upper()), COMPLETED, False)
     assert out.calls == []
     assert out.json_result[0]["EntityResult"]["Status"] == "not_found"
+    assert out.json_result[0]["EntityResult"]["Reason"] == "The identifier is neither an IAM user name nor an IAM user ARN."
+
+
+@pytest.mark.parametrize("identifier", ["a" * 65, "arn:aws:iam::123456789012:user/" + "a" * 65], ids=["name", "arn"])
+def test_a_name_too_long_for_iam_is_told_so_without_a_call(run_action, identifier):
+    out = run_action(ACTION, entities=[(identifier, USER)])
+    assert (out.message, out.state, out.calls) == (NOT_FOUND.format(identifier.upper()), COMPLETED, [])
+    assert out.json_result[0]["EntityResult"]["Reason"] == "The name is longer than the 64 characters IAM allows for a user name."
 
 
 # --- Paging and errors (Stubber) ------------------------------------------------------------
