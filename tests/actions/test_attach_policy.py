@@ -253,7 +253,7 @@ def test_general_errors_fail_the_action(stub_aws, run_action, service, operation
          "Could not attach arn:aws:iam::123456789012:user/alice to Group: Developers. A policy ARN must look like arn:aws:iam::123456789012:policy/Name."),
     ],
     ids=["identity-space", "identity-char", "user-too-long", "role-too-long", "policy-space", "policy-slash",
-         "policy-too-long", "arn-short-account", "arn-of-a-user"],
+         "policy-too-long", "policy-absurdly-long", "arn-short-account", "arn-of-a-user"],
 )
 def test_invalid_names_fail_without_any_call(run_action, identity_type, identity, policy, message):
     out = attach(run_action, policy, identity, identity_type)
