@@ -55,10 +55,11 @@ CALLERS = (REPO_ROOT / "ActionsScripts", REPO_ROOT / "Managers")
 
 
 def _entry_points(manager: Path, callers) -> set[str]:
-    """Manager methods the actions use: every `<...>.manager.<method>` outside the manager."""
+    """Manager methods the actions use: every `<...>.manager.<method>` outside the manager.
+    `callers` holds folders (every module in them) or single scripts."""
     found = {"__init__"}
-    for folder in callers:
-        for path in Path(folder).glob("*.py"):
+    for caller in map(Path, callers):
+        for path in [caller] if caller.is_file() else caller.glob("*.py"):
             if path.resolve() == manager.resolve():
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -100,7 +101,8 @@ def _reachable(path: Path, callers) -> list[ast.AST]:
 
 
 def permissions_called(path: Path = MANAGER, callers=CALLERS) -> set[str]:
-    """"service:Operation" for each IAM/STS operation named by manager code an action can reach."""
+    """"service:Operation" for each IAM/STS operation named by manager code an action can reach.
+    With one script as `callers`: the operations that action can make."""
     found = set()
     for node in _reachable(path, callers):
         for inner in ast.walk(node):
