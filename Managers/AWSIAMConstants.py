@@ -52,7 +52,6 @@ class ActionSpec:
         return self.failure_template.format(action=self.name, reason=reason)
 
 
-PING = ActionSpec("Ping", "Failed to connect to the AWS IAM server! Error is {reason}")
 CREATE_USER = ActionSpec("Create a User")
 CREATE_GROUP = ActionSpec("Create a Group")
 ADD_USER_TO_GROUP = ActionSpec("Add a User to a Group")

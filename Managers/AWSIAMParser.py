@@ -1,10 +1,5 @@
 """Wording shared by every action. Action-specific wording lives in its own parser module."""
 
-from ActionResults import ActionResult
-
-PING_SUCCESS = "Successfully connected to the AWS IAM server with the provided connection parameters!"
-
-
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
 ECHO_LIMIT = 256
 _ECHO_HEAD = 64
@@ -19,7 +14,3 @@ def shown(text: str) -> str:
 
 def join_names(names) -> str:
     return ", ".join(shown(name) for name in names)
-
-
-def ping_result() -> ActionResult:
-    return ActionResult(PING_SUCCESS, success=True)

@@ -378,3 +378,10 @@ def test_parameter_reads_are_found_however_the_name_is_spelled(tmp_path, monkeyp
     read, unresolved = parameters_read(script)
     assert read == {"User Name", "Max Users to Return", "Group Name", "Scope", "Only Attached"}
     assert unresolved == ["line 11: ctx.param(name)"]
+
+
+def test_ping_script_carries_the_content_design_guide_wording():
+    """Google's validator reads Ping.py itself for how the two messages start."""
+    source = (ROOT / "ActionsScripts" / "Ping.py").read_text(encoding="utf-8")
+    assert "Successfully connected to the" in source
+    assert "Failed to connect to the" in source
