@@ -7,7 +7,7 @@ VENV_PYTHON := $(VENV)/bin/python
 # Remade (from scratch) whenever the declared requirements change.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo package bench clean distclean
+.PHONY: venv test demo package widgets screenshots bench clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -27,8 +27,16 @@ test: venv
 demo: venv
 	$(VENV_PYTHON) devtools/demo.py
 
-package: venv
+package: venv widgets
 	$(VENV_PYTHON) devtools/build_package.py
+
+# Widgets/<Stem>.json from the pages in Widgets/src/ (their CSS and JS inlined).
+widgets: venv
+	$(VENV_PYTHON) devtools/widgets.py
+
+# docs/images/widget-*.png: each widget rendered in headless Chromium with a real JSON result.
+screenshots: venv widgets
+	$(VENV_PYTHON) devtools/widget_screenshots.py
 
 # Wall time, import time, peak memory and AWS calls per action; a measurement, not a test.
 bench: venv

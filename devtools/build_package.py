@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Build the SOAR import package: dist/<Identifier><YYYYMMDD>.zip (see docs/soar-package-format.md).
+"""Build the SOAR import package: dist/<Identifier><YYYYMMDD>.zip (see docs/package-format.md).
 
 ZIP root: Integration-<Identifier>.def, ActionsDefinitions/*.actiondef, ActionsScripts/*.py,
-Managers/*.py and Dependencies/*.whl, where Dependencies holds the runtime requirements from
-pyproject.toml and everything they depend on, as wheels for CPython 3.11 manylinux x86_64.
+Managers/*.py, Widgets/*.json and Dependencies/*.whl, where Dependencies holds the runtime
+requirements from pyproject.toml and everything they depend on, as wheels for CPython 3.11
+manylinux x86_64. A widget ships only once its action does (an .actiondef of the same stem).
 The wheels are downloaded once per requirement set into build/wheels-<hash>/ and reused after that.
 """
 import datetime
@@ -18,14 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from requirements import requirements  # noqa: E402  (devtools/requirements.py)
+from widgets import out_of_date  # noqa: E402  (devtools/widgets.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 BUILD = ROOT / "build"
 
 # Product folders copied flat into the ZIP, with the files each one contributes.
-SOURCES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py"}
+SOURCES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json"}
 DEPENDENCIES = "Dependencies"
+WIDGETS = "Widgets"
 
 # What the platform runs: CPython 3.11 on manylinux x86_64.
 PIP_TARGET = [
@@ -77,11 +80,21 @@ def fetch_wheels(reqs: list[str]) -> list[Path]:
     return wheels
 
 
+def has_action(widget: Path) -> bool:
+    """A widget belongs to the action of the same stem; without it the widget stays out."""
+    return (ROOT / "ActionsDefinitions" / f"{widget.stem}.actiondef").is_file()
+
+
 def product_files() -> list[tuple[str, Path]]:
     """(arcname, path) for every source file that goes into the ZIP."""
+    stale = out_of_date()
+    if stale:
+        raise SystemExit(f"widgets out of date: {[p.name for p in stale]}; run `make widgets`")
     files = []
     for folder, pattern in SOURCES.items():
         for path in sorted((ROOT / folder).glob(pattern)):
+            if folder == WIDGETS and not has_action(path):
+                continue
             if is_sdk_module(path):
                 raise SystemExit(f"{path.relative_to(ROOT)} is a platform SDK module; keep the "
                                  "local SDK stand-in out of the product folders")

@@ -1,4 +1,4 @@
-"""The built import ZIP has the layout of docs/soar-package-format.md.
+"""The built import ZIP has the layout of docs/package-format.md.
 
 Builds the package once for the module with devtools/build_package.py. The first build downloads
 the runtime wheels from PyPI; later builds reuse build/wheels-<hash>/.
@@ -22,9 +22,15 @@ import build_package  # noqa: E402
 from requirements import requirements  # noqa: E402
 
 DEF_FILE = "Integration-AWSIAM.def"
-FOLDERS = ("ActionsDefinitions", "ActionsScripts", "Managers", "Dependencies")
+FOLDERS = ("ActionsDefinitions", "ActionsScripts", "Managers", "Widgets", "Dependencies")
 # The repository files each product folder must carry into the ZIP, and nothing else.
-PRODUCT_FILES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py"}
+PRODUCT_FILES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json"}
+
+
+def repository_files(folder: str) -> list[Path]:
+    """What the folder ships: a widget only once the action of the same stem exists."""
+    return [path for path in (ROOT / folder).glob(PRODUCT_FILES[folder])
+            if folder != "Widgets" or (ROOT / "ActionsDefinitions" / f"{path.stem}.actiondef").is_file()]
 # boto3 and what it needs today; pip may resolve more, never less.
 EXPECTED_WHEELS = {"boto3", "botocore", "jmespath", "s3transfer", "python-dateutil", "six", "urllib3"}
 # The platform: CPython 3.11 on manylinux x86_64.
@@ -69,7 +75,7 @@ def test_zip_is_named_identifier_and_date(package):
     assert re.fullmatch(r"AWSIAM\d{8}\.zip", package.name)
 
 
-def test_root_holds_exactly_the_def_and_the_four_folders(names):
+def test_root_holds_exactly_the_def_and_the_product_folders(names):
     assert {n.split("/")[0] for n in names} == {DEF_FILE, *FOLDERS}
     assert DEF_FILE in names
     for folder in FOLDERS:
@@ -89,15 +95,21 @@ def test_def_is_the_repository_def(package):
 @pytest.mark.parametrize("folder", PRODUCT_FILES)
 def test_product_folder_matches_repository(names, folder):
     in_zip = {n.split("/", 1)[1] for n in names if n.startswith(f"{folder}/") and n != f"{folder}/"}
-    in_repo = {p.name for p in (ROOT / folder).glob(PRODUCT_FILES[folder])}
+    in_repo = {p.name for p in repository_files(folder)}
     assert in_zip == in_repo
 
 
 @pytest.mark.parametrize("folder", PRODUCT_FILES)
 def test_product_files_are_byte_identical(package, folder):
     with zipfile.ZipFile(package) as archive:
-        for path in (ROOT / folder).glob(PRODUCT_FILES[folder]):
+        for path in repository_files(folder):
             assert archive.read(f"{folder}/{path.name}") == path.read_bytes(), path.name
+
+
+def test_widgets_ship_with_their_actions_and_without_their_sources(names):
+    widgets = {n for n in names if n.startswith("Widgets/") and n != "Widgets/"}
+    assert "Widgets/ListUsers.json" in widgets and "Widgets/DisableUserAccess.json" in widgets
+    assert all(n.endswith(".json") for n in widgets), "Widgets/src/ stays in the repository"
 
 
 def test_no_development_files(names):
