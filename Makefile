@@ -7,7 +7,7 @@ VENV_PYTHON := $(VENV)/bin/python
 # Remade (from scratch) whenever the declared requirements change.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo package widgets screenshots bench clean distclean
+.PHONY: venv test demo package widgets screenshots validate bench clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -37,6 +37,14 @@ widgets: venv
 # docs/images/widget-*.png: each widget rendered in headless Chromium with a real JSON result.
 screenshots: venv widgets
 	$(VENV_PYTHON) devtools/widget_screenshots.py
+
+# Google's mp tool on the built ZIP, unzipped. mp lives in a virtualenv of its own (MPVENV), never
+# in .venv: see the README, "Check the package with Google's validator".
+MPVENV ?= $(HOME)/.mpvenv
+validate: package
+	rm -rf build/unzipped
+	$(VENV_PYTHON) -m zipfile -e $$(ls dist/*.zip) build/unzipped
+	"$(MPVENV)/bin/python" devtools/mp_validate.py build/unzipped
 
 # Wall time, import time, peak memory and AWS calls per action; a measurement, not a test.
 bench: venv

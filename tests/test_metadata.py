@@ -1,4 +1,4 @@
-"""The .def, every .actiondef and every script follow docs/soar-package-format.md and agree with each other.
+"""The .def, every .actiondef and every script follow docs/package-format.md and agree with each other.
 
 Parametrized over whatever files exist, so a new action is checked the moment its files land.
 """
@@ -57,7 +57,7 @@ PROPERTY_KEYS = {
     "IsMandatory": (bool, None),
     "Value": ((str, type(None)), None),
 }
-# The configuration the actions contract fixes: name -> (type, mandatory, default)
+# The configuration the README documents: name -> (type, mandatory, default)
 REQUIRED_PROPERTIES = {
     "AWS Access Key ID": (2, True, None),
     "AWS Secret Key": (3, True, None),

@@ -1,6 +1,6 @@
 """Local stand-in for the platform SDK's SiemplifyAction (dev/test only, never packaged).
 
-It follows shared/docs/soar-runtime.md. Where the platform calls its own API, this reads a local
+It follows docs/runtime.md. Where the platform calls its own API, this reads a local
 JSON file named by SOAR_LOCAL_CONFIG:
     {"configuration": {"<Provider>": {"<PropertyName>": value}},
      "entity_details": {"<identifier as sent>": {"additional_properties": {...}}}}

@@ -1,4 +1,4 @@
-"""The SDK stand-in (devtools/soar_sdk) follows the platform protocol of docs/soar-runtime.md."""
+"""The SDK stand-in (devtools/soar_sdk) follows the platform protocol of docs/runtime.md."""
 
 import json
 
