@@ -83,7 +83,7 @@ def operations_named(text: str) -> tuple[set[str], set[str]]:
     return named, bare
 
 
-def managers_imported(script: Path) -> list[Path]:
+def managers_imported(script: Path, managers: Path = MANAGERS) -> list[Path]:
     """The Managers/ modules a script imports, directly or through each other (the manager excepted)."""
     found, todo = [], [script]
     while todo:
@@ -91,15 +91,16 @@ def managers_imported(script: Path) -> list[Path]:
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
                      else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
             for name in names:
-                module = MANAGERS / f"{name}.py"
+                module = managers / f"{name}.py"
                 if module.is_file() and module not in found and name != "AWSIAMManager":
                     found.append(module)
                     todo.append(module)
     return found
 
 
-def operations_reachable(script: Path) -> set[str]:
-    return permissions_called(callers=[script, *managers_imported(script)])
+def operations_reachable(script: Path, managers: Path = MANAGERS) -> set[str]:
+    """The IAM/STS calls of the manager code that the script, or a module it imports, can reach."""
+    return permissions_called(managers / "AWSIAMManager.py", callers=[script, *managers_imported(script, managers)])
 
 
 def _context_members_reading_entities() -> set[str]:
@@ -182,10 +183,28 @@ def test_flow_names_exactly_the_operations_the_script_can_reach(path):
     assert named - reachable == set(), "the flow names these calls, but the action's code cannot reach them"
 
 
-def test_reachable_operations_follow_the_script_and_its_helper_modules(tmp_path):
-    assert operations_reachable(SCRIPTS / "Ping.py") == {"iam:ListUsers"}
-    assert operations_reachable(SCRIPTS / "DisableUserAccess.py") == {
-        "iam:PutUserPolicy", "iam:ListUsers", "sts:GetCallerIdentity"}
+FAKE_MANAGER = """
+class AWSIAMManager:
+    def list_all(self):
+        return self.iam.list_users()
+
+    def tag(self, name):
+        self.iam.tag_user(UserName=name)
+        return self.sts.get_caller_identity()
+
+    def unused(self):
+        self.iam.delete_user(UserName="x")
+"""
+
+
+def test_reachable_operations_follow_the_script_and_the_modules_it_imports(tmp_path):
+    (tmp_path / "AWSIAMManager.py").write_text(FAKE_MANAGER)
+    (tmp_path / "Helper.py").write_text("def everyone(ctx):\n    return ctx.manager.list_all()\n")
+    (tmp_path / "Names.py").write_text("import Helper\n")
+    script = tmp_path / "Probe.py"
+    script.write_text("import Names\ndef perform(ctx):\n    ctx.manager.tag('x')\n")
+    assert managers_imported(script, tmp_path) == [tmp_path / "Names.py", tmp_path / "Helper.py"]
+    assert operations_reachable(script, tmp_path) == {"iam:ListUsers", "iam:TagUser", "sts:GetCallerIdentity"}
 
 
 def test_bare_operation_names_are_caught():
