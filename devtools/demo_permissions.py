@@ -55,11 +55,10 @@ CALLERS = (REPO_ROOT / "ActionsScripts", REPO_ROOT / "Managers")
 
 
 def _entry_points(manager: Path, callers) -> set[str]:
-    """Manager methods the actions use: every `<...>.manager.<method>` outside the manager.
-    `callers` holds folders (every module in them) or single scripts."""
+    """Manager methods the actions use: every `<...>.manager.<method>` outside the manager."""
     found = {"__init__"}
-    for caller in map(Path, callers):
-        for path in [caller] if caller.is_file() else caller.glob("*.py"):
+    for folder in callers:
+        for path in Path(folder).glob("*.py"):
             if path.resolve() == manager.resolve():
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -101,8 +100,7 @@ def _reachable(path: Path, callers) -> list[ast.AST]:
 
 
 def permissions_called(path: Path = MANAGER, callers=CALLERS) -> set[str]:
-    """"service:Operation" for each IAM/STS operation named by manager code an action can reach.
-    With one script as `callers`: the operations that action can make."""
+    """"service:Operation" for each IAM/STS operation named by manager code an action can reach."""
     found = set()
     for node in _reachable(path, callers):
         for inner in ast.walk(node):

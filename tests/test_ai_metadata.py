@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import SiemplifyDataModel
+from action_calls import operations_of
 from demo_permissions import permissions_called
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,26 +82,6 @@ def operations_named(text: str) -> tuple[set[str], set[str]]:
     named = {f"{service}:{name}" for service, name in _PREFIXED.findall(text)}
     bare = {word for word in _WORD.findall(text) if any(word in ops for ops in OPERATIONS.values())}
     return named, bare
-
-
-def managers_imported(script: Path, managers: Path = MANAGERS) -> list[Path]:
-    """The Managers/ modules a script imports, directly or through each other (the manager excepted)."""
-    found, todo = [], [script]
-    while todo:
-        for node in ast.walk(ast.parse(todo.pop().read_text(encoding="utf-8"))):
-            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
-                     else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            for name in names:
-                module = managers / f"{name}.py"
-                if module.is_file() and module not in found and name != "AWSIAMManager":
-                    found.append(module)
-                    todo.append(module)
-    return found
-
-
-def operations_reachable(script: Path, managers: Path = MANAGERS) -> set[str]:
-    """The IAM/STS calls of the manager code that the script, or a module it imports, can reach."""
-    return permissions_called(managers / "AWSIAMManager.py", callers=[script, *managers_imported(script, managers)])
 
 
 def _context_members_reading_entities() -> set[str]:
@@ -178,33 +159,69 @@ def test_every_operation_in_the_flow_is_a_call_the_manager_makes(path):
 @pytest.mark.parametrize("path", ACTIONDEFS, ids=IDS)
 def test_flow_names_exactly_the_operations_the_script_can_reach(path):
     named, _ = operations_named(flow_of(path))
-    reachable = operations_reachable(SCRIPTS / f"{path.stem}.py")
+    reachable = operations_of(SCRIPTS / f"{path.stem}.py")
     assert reachable - named == set(), "the action can make these calls, but its flow does not name them"
     assert named - reachable == set(), "the flow names these calls, but the action's code cannot reach them"
 
 
-FAKE_MANAGER = """
+FAKE_MANAGERS = {
+    "AWSIAMManager.py": """
 class AWSIAMManager:
-    def list_all(self):
-        return self.iam.list_users()
+    def __init__(self):
+        self.iam = _new_client("iam")
+        self._caller = Once(self.get_caller_identity)   # asked only when needed
 
-    def tag(self, name):
-        self.iam.tag_user(UserName=name)
+    def get_caller_identity(self):
         return self.sts.get_caller_identity()
+
+    def caller(self):
+        return self._caller.get()
+
+    def list_users(self):
+        with translated("ListUsers"):
+            return self.iam.list_users()
+
+    def attach(self, kind):
+        getattr(self.iam, "x")(**{"PolicyArn": "arn"}, op=_ATTACH[kind])
 
     def unused(self):
         self.iam.delete_user(UserName="x")
-"""
 
 
-def test_reachable_operations_follow_the_script_and_the_modules_it_imports(tmp_path):
-    (tmp_path / "AWSIAMManager.py").write_text(FAKE_MANAGER)
-    (tmp_path / "Helper.py").write_text("def everyone(ctx):\n    return ctx.manager.list_all()\n")
-    (tmp_path / "Names.py").write_text("import Helper\n")
-    script = tmp_path / "Probe.py"
-    script.write_text("import Names\ndef perform(ctx):\n    ctx.manager.tag('x')\n")
-    assert managers_imported(script, tmp_path) == [tmp_path / "Names.py", tmp_path / "Helper.py"]
-    assert operations_reachable(script, tmp_path) == {"iam:ListUsers", "iam:TagUser", "sts:GetCallerIdentity"}
+_ATTACH = {"User": "AttachUserPolicy", "Group": "AttachGroupPolicy"}
+""",
+    "Workflows.py": """
+class Workflows:
+    def __init__(self, manager, engine):
+        self.manager = manager
+        self.engine = engine
+
+    def tag_all(self, names):
+        return self.engine.run(names, self._one)
+
+    def _one(self, name):
+        if name.startswith("arn:"):
+            self.manager.caller()
+        return self.manager.attach("User")
+
+    def other(self):
+        return self.manager.unused()
+""",
+}
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("def perform(ctx):\n    return ctx.manager.list_users()\n", {"iam:ListUsers"}),
+    ("from Workflows import Workflows\ndef perform(ctx):\n    return Workflows(ctx.manager, ctx.bulk).tag_all([])\n",
+     {"iam:AttachUserPolicy", "iam:AttachGroupPolicy", "sts:GetCallerIdentity"}),
+    ("from Workflows import Workflows\ndef perform(ctx):\n    flows = Workflows(ctx.manager, None)\n"
+     "    return flows.other()\n", {"iam:DeleteUser"}),
+], ids=["manager-method", "workflow-callback-and-lazy-attribute", "workflow-in-a-variable"])
+def test_reach_follows_workflows_callbacks_and_lazy_attributes(tmp_path, script, expected):
+    for name, source in FAKE_MANAGERS.items():
+        (tmp_path / name).write_text(source)
+    (tmp_path / "Probe.py").write_text(script)
+    assert operations_of(tmp_path / "Probe.py", tmp_path) == expected
 
 
 def test_bare_operation_names_are_caught():

@@ -25,11 +25,6 @@ def project_files() -> list[Path]:
 
 FILES = project_files()
 PYTHON = [path for path in FILES if path.suffix == ".py"]
-# The manager's section comments still name development issues; its rewrite rewords them. Strict
-# xfail: once they are gone this turns into a failure that asks for the mark to go too.
-STILL_NAMES_ISSUES = {"Managers/AWSIAMManager.py"}
-PYTHON_FOR_HISTORY = [pytest.param(path, marks=pytest.mark.xfail(reason="section comments name issues"))
-                      if path.relative_to(ROOT).as_posix() in STILL_NAMES_ISSUES else path for path in PYTHON]
 _DOC_REFERENCE = re.compile(r"\bdocs/[\w./-]*[\w/]")
 _OUTSIDE = re.compile(r"\.\./shared|\bshared/(?:docs|tools)\b")
 _PROCESS = re.compile(r"\b(?:issue|task|ticket)\s*#?\d+", re.IGNORECASE)
@@ -72,7 +67,7 @@ def comments_and_docstrings(source: str) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("path", PYTHON_FOR_HISTORY, ids=rel)
+@pytest.mark.parametrize("path", PYTHON, ids=rel)
 def test_comments_explain_the_code_not_its_history(path):
     words = [f"line {line}: {text.strip()[:80]}" for line, text in comments_and_docstrings(path.read_text(encoding="utf-8"))
              if _PROCESS.search(text)]
