@@ -7,6 +7,7 @@ requirements from pyproject.toml and everything they depend on, as wheels for CP
 manylinux x86_64. A widget ships only once its action does (an .actiondef of the same stem).
 The wheels are downloaded once per requirement set into build/wheels-<hash>/ and reused after that.
 """
+import argparse
 import datetime
 import hashlib
 import json
@@ -70,7 +71,11 @@ def fetch_wheels(reqs: list[str]) -> list[Path]:
         try:
             subprocess.run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
                             "-q", *PIP_TARGET, "-d", str(scratch), *reqs], check=True)
-            scratch.rename(cache)
+            try:
+                scratch.rename(cache)
+            except OSError:
+                if not cache.is_dir():  # not another build that finished the same download first
+                    raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     wheels = sorted(cache.iterdir())
@@ -117,25 +122,29 @@ def write_zip(target: Path, members: list[tuple[str, Path]], folders: list[str])
             archive.writestr(entry, path.read_bytes())
 
 
-def build() -> Path:
-    """Write the package ZIP (the only ZIP left in dist/) and return its path."""
+def build(dist: Path = DIST) -> Path:
+    """Write the package ZIP (the only ZIP left in `dist`) and return its path. Tests build into
+    folders of their own, so that builds running at the same time never remove each other's ZIP."""
     definition, identifier = integration_definition()
     wheels = fetch_wheels(requirements("runtime"))
     members = [(definition.name, definition), *product_files()]
     members += [(f"{DEPENDENCIES}/{wheel.name}", wheel) for wheel in wheels]
 
-    DIST.mkdir(exist_ok=True)
-    for old in DIST.glob("*.zip"):
+    dist.mkdir(parents=True, exist_ok=True)
+    for old in dist.glob("*.zip"):
         old.unlink()
-    target = DIST / f"{identifier}{datetime.date.today():%Y%m%d}.zip"
+    target = dist / f"{identifier}{datetime.date.today():%Y%m%d}.zip"
     partial = target.with_suffix(".zip.partial")
     write_zip(partial, members, [*SOURCES, DEPENDENCIES])
     partial.rename(target)
 
-    print(f"Wrote {target.relative_to(ROOT)}: {target.stat().st_size} bytes, {len(members)} files "
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"Wrote {shown}: {target.stat().st_size} bytes, {len(members)} files "
           f"({len(wheels)} wheels in {DEPENDENCIES}/)")
     return target
 
 
 if __name__ == "__main__":
-    build()
+    parser = argparse.ArgumentParser(description="Build the SOAR import package.")
+    parser.add_argument("--dist", type=Path, default=DIST, help="folder for the ZIP (default: dist/)")
+    build(parser.parse_args().dist)

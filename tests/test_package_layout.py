@@ -48,11 +48,13 @@ TARGET_TAGS = (set(tags.cpython_tags((3, 11), abis=["cp311"], platforms=MANYLINU
 
 
 @pytest.fixture(scope="module")
-def package() -> Path:
-    run = subprocess.run([sys.executable, str(ROOT / "devtools" / "build_package.py")],
+def package(tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    (dist / "AWSIAM20000101.zip").write_bytes(b"an older build")
+    run = subprocess.run([sys.executable, str(ROOT / "devtools" / "build_package.py"), "--dist", str(dist)],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, f"build failed:\n{run.stdout}\n{run.stderr}"
-    zips = sorted((ROOT / "dist").glob("*.zip"))
+    zips = sorted(dist.glob("*.zip"))
     assert len(zips) == 1, f"expected exactly one ZIP in dist/, found {[z.name for z in zips]}"
     return zips[0]
 

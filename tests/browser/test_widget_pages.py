@@ -12,8 +12,6 @@ import pytest
 
 from widget_samples import HOSTILE_ENTITY, HOSTILE_PATH, HOSTILE_TEXT
 
-pytestmark = pytest.mark.xdist_group("browser")  # one worker, so one browser for all of them
-
 LIGHT_BACKGROUND = "rgb(255, 255, 255)"
 
 

@@ -21,7 +21,7 @@ def installed_package(tmp_path_factory):
     import build_package
 
     work = tmp_path_factory.mktemp("platform")
-    with zipfile.ZipFile(build_package.build()) as package:
+    with zipfile.ZipFile(build_package.build(work / "dist")) as package:
         package.extractall(work / "package")
     venv.create(work / "venv", with_pip=True)
     python = str(work / "venv" / "bin" / "python")
