@@ -1,4 +1,4 @@
-"""Fixtures of the widget tests: one headless Chromium for the whole run, and JSON results from
+"""Fixtures of the widget tests: one headless Chromium per test process, and JSON results from
 real runs of the actions against moto's server (devtools/widget_samples.py)."""
 
 import pytest
