@@ -53,7 +53,7 @@ def main(argv=None):
     configuration = {**keys, "Verify SSL": args.verify_ssl == "true",
                      **{name: value for name, value in reach.items() if value is not None}}
 
-    server = None if (real_aws or args.endpoint) else MotoServer()
+    server = None if (real_aws or args.endpoint) else MotoServer(managed_policies=True)
     endpoint = None if real_aws else (args.endpoint or server.url)
     target = (f"real AWS (keys from {KEY_ID_ENV})" if real_aws else
               f"moto at {endpoint}" + (" (embedded, fresh state)" if server else ""))
