@@ -81,6 +81,14 @@ def action_stems(root=None):
     return stems
 
 
+def action_parameters(action, root=None):
+    """The parameter names an action's .actiondef declares, in its order ([] for none)."""
+    stem = action_stems(root).get(action, action)
+    path = (root or REPO_ROOT) / "ActionsDefinitions" / f"{stem}.actiondef"
+    definition = json.loads(path.read_text(encoding="utf-8-sig"))
+    return [parameter["Name"] for parameter in definition.get("Parameters") or []]
+
+
 def resolve_script(action, root=None):
     """The script path for a display name ("List Users") or a stem ("ListUsers")."""
     stem = action_stems(root).get(action, action)

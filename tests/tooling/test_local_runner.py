@@ -57,7 +57,7 @@ CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": SECRET, "Verify SSL"
 
 @pytest.fixture
 def echo(fake_repo):
-    fake_repo("Echo Things", "EchoThings", ECHO)
+    fake_repo("Echo Things", "EchoThings", ECHO, parameters=["Max", "Flag", "Empty", "Mode"])
 
 
 def test_runs_by_display_name_with_the_platform_context(echo, monkeypatch):
@@ -192,6 +192,23 @@ def test_cli_rejects_a_malformed_param(echo, capsys):
     assert "expects NAME=VALUE" in capsys.readouterr().err
 
 
+def test_cli_rejects_a_param_the_action_does_not_have_and_lists_the_valid_ones(echo, capsys):
+    assert run_action.main(["Echo Things", "-p", "Max=5", "-p", "max=5"]) == 2
+    assert capsys.readouterr().err == ("error: 'Echo Things' has no parameter 'max'; "
+                                       "its parameters are: 'Max', 'Flag', 'Empty', 'Mode'\n")
+
+
+def test_cli_names_the_parameters_of_a_real_action(capsys):
+    assert run_action.main(["Add a User to a Group", "-p", "Group=Developers", "-p", "User Name=alice"]) == 2
+    assert capsys.readouterr().err == ("error: 'Add a User to a Group' has no parameter 'Group'; "
+                                       "its parameters are: 'Group Name', 'User Name'\n")
+
+
+def test_cli_says_when_an_action_takes_no_parameters(capsys):
+    assert run_action.main(["Ping", "-p", "Verbose=true"]) == 2
+    assert capsys.readouterr().err == "error: 'Ping' has no parameter 'Verbose'; its parameters are: none\n"
+
+
 # ----- deadline and module overrides -----------------------------------------------------------
 
 DEADLINE = '''
@@ -256,3 +273,13 @@ def test_an_override_that_reaches_nothing_fails_the_run(target, error):
         run_script("Ping", {}, USERS_CONFIG, endpoint_url="http://127.0.0.1:9", overrides={target: 1})
 
     assert error in failure.value.stderr
+
+
+def test_cli_runs_on_an_account_with_the_aws_managed_policies(capsys):
+    # The README's Attach a Policy example names ReadOnlyAccess, which every real account has.
+    assert run_action.main(["List Policies", "-p", "Scope=AWS", "-p", "Max Policies to Return=1", "--json"]) == 0
+
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["message"] == ("Successfully listed available policies in AWS IAM. "
+                                "Please note, there are additional policies that match the provided filter.")
+    assert shown["json_result"][0]["Arn"].startswith("arn:aws:iam::aws:policy/")
