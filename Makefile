@@ -30,7 +30,8 @@ demo: venv
 package: venv
 	$(VENV_PYTHON) devtools/build_package.py
 
-# Wall time, import time, peak memory and AWS calls per action; a measurement, not a test.
+# Wall time, import time, peak memory and AWS calls per action; the bulk actions at 0 and 100 ms
+# per call, at concurrency 1 and the default, and under faults. A measurement, not a test.
 bench: venv
 	$(VENV_PYTHON) devtools/benchmark.py
 
