@@ -17,6 +17,8 @@ Faults, per request:
 - "lost-503" / "lost-drop": forwarded, so moto executes it, then the answer is replaced with a 503
   or the connection is closed without any answer. `lost` is the probability of either; `lost_as`
   says which kinds may happen.
+`only={"CreateUser"}` limits faults to some actions; `rule=lambda action, params, occurrence: ...`
+picks each fault itself (e.g. "lost-drop" for the first CreateUser of bob only).
 
 Repeatable under concurrency: a request's fault is a hash of (seed, the request itself, how many
 times this same request was seen before), never a draw from a shared random sequence. So the same
@@ -307,6 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # http.server would print every request to stderr
 
     def do_request(self):
+        # IAM and STS requests always carry a Content-Length; chunked uploads (S3) are not proxied.
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         proxy = self.server.proxy
         if self.path.startswith(_CONTROL_PATHS):

@@ -85,7 +85,10 @@ def action_parameters(action, root=None):
     """The parameter names an action's .actiondef declares, in its order ([] for none)."""
     stem = action_stems(root).get(action, action)
     path = (root or REPO_ROOT) / "ActionsDefinitions" / f"{stem}.actiondef"
-    definition = json.loads(path.read_text(encoding="utf-8-sig"))
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as err:
+        raise RunnerError(f"Cannot read the parameters of {action!r} from {path}: {err}") from err
     return [parameter["Name"] for parameter in definition.get("Parameters") or []]
 
 

@@ -196,13 +196,14 @@ def test_the_odds_are_about_those_configured(proxy):
 # --- Concurrency, keep-alive, stopping --------------------------------------------------------
 
 def test_serves_a_full_connection_pool_at_once_without_losing_a_request(proxy, moto):
-    proxy.configure(latency_ms=50)
+    # Long enough that all eight threads are surely inside the proxy at the same time.
+    proxy.configure(latency_ms=300)
     iam = client(proxy.url, config=Config(retries={"total_max_attempts": 1}, max_pool_connections=8))
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda index: iam.create_user(UserName=f"pooled-{index:03d}"), range(80)))
+        list(pool.map(lambda index: iam.create_user(UserName=f"pooled-{index:03d}"), range(24)))
 
-    assert proxy.count("CreateUser") == 80 and len(users(moto)) == 80
+    assert proxy.count("CreateUser") == 24 and len(users(moto)) == 24
     assert proxy.peak_in_flight == 8
     assert {r.status for r in proxy.log} == {200}
 
