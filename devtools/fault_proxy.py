@@ -139,6 +139,11 @@ class FaultProxy:
                    and all(request.params.get(name) == value for name, value in params.items()))
 
     @property
+    def connections(self) -> int:
+        """Client connections accepted so far; with keep-alive, far fewer than requests."""
+        return self._server.accepted
+
+    @property
     def peak_in_flight(self) -> int:
         """The most requests in progress at the same moment since the start or the last reset."""
         with self._lock:
@@ -275,11 +280,13 @@ class _Server(ThreadingHTTPServer):
         self.proxy = proxy
         self._connections = set()
         self._connections_lock = threading.Lock()
+        self.accepted = 0
         super().__init__(address, handler)
 
     def process_request(self, request, client_address):
         with self._connections_lock:
             self._connections.add(request)
+            self.accepted += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request):

@@ -208,6 +208,26 @@ def test_serves_a_full_connection_pool_at_once_without_losing_a_request(proxy, m
     assert {r.status for r in proxy.log} == {200}
 
 
+def test_keeps_connections_alive_between_requests(proxy):
+    iam = client(proxy.url)
+    for _ in range(10):
+        iam.list_users()
+
+    assert proxy.count("ListUsers") == 10 and proxy.connections == 1
+
+
+def test_a_dropped_answer_closes_only_that_connection(proxy):
+    iam = client(proxy.url)
+    proxy.configure(rule=lambda action, params, occurrence: "lost-drop" if action == "CreateUser" else None)
+    with pytest.raises(ConnectionClosedError):
+        iam.create_user(UserName="alice")
+
+    iam.list_users()
+    iam.list_users()
+
+    assert proxy.connections == 2
+
+
 def test_stops_promptly_with_idle_keep_alive_connections_open(moto):
     proxy = FaultProxy(moto.url)
     iam = client(proxy.url)
