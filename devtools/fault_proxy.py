@@ -86,6 +86,8 @@ class ProxiedRequest:
     fault: str | None       # None or one of FAULTS
     status: int | None      # what the client got; None when the connection was dropped
     reached_moto: bool      # moto executed it (no fault, or a lost answer)
+    arrived: float          # time.monotonic() when it arrived, and when it was answered
+    answered: float | None = None
 
 
 class FaultProxy:
@@ -149,6 +151,12 @@ class FaultProxy:
         with self._lock:
             return self._peak_in_flight
 
+    def span_seconds(self) -> float:
+        """From the first request's arrival to the last answer: the time a run spent on AWS
+        calls, without the interpreter's start-up and the script's own work before and after."""
+        log = self.log
+        return max(r.answered for r in log) - min(r.arrived for r in log) if log else 0.0
+
     def faults(self, kind=None) -> list[ProxiedRequest]:
         """The faulted requests: all of them, one kind, or "lost" for both kinds of lost answer."""
         return [request for request in self.log if request.fault and (
@@ -178,6 +186,7 @@ class FaultProxy:
         form = _form(headers, body)
         key = "\n".join([method, path, str(service), _canonical(form, body)])
         settings = self._settings
+        arrived = time.monotonic()
         with self._lock:
             seq = self._arrivals
             self._arrivals += 1
@@ -188,14 +197,15 @@ class FaultProxy:
         with self._lock:
             self._in_flight += 1
             self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
-        described = ProxiedRequest(seq, service, action, params, occurrence, fault, None, False)
+        described = ProxiedRequest(seq, service, action, params, occurrence, fault, None, False,
+                                   arrived)
         return described, settings, form.get("Version")
 
     def _record(self, request):
         """Log an answered request. Done before the answer goes out, so a client never sees an
         answer whose request is missing from the log or still counted as in flight."""
         with self._lock:
-            self._log.append(request)
+            self._log.append(replace(request, answered=time.monotonic()))
             self._in_flight -= 1
 
     def _abandon(self):

@@ -107,6 +107,7 @@ def test_latency_is_added_to_every_request(proxy):
     started = time.monotonic()
     iam.list_users()
     assert time.monotonic() - started >= 0.15
+    assert proxy.span_seconds() >= 0.15
 
 
 def test_only_the_named_actions_get_faults(proxy):
