@@ -272,3 +272,20 @@ def test_the_fixture_puts_a_proxy_in_front_of_fresh_moto(fault_proxy, moto_serve
 
     assert users(moto_server) == ["direct", "through-the-proxy"]
     assert [r.fault for r in fault_proxy.faults("lost")] == ["lost-503"]
+
+
+def test_the_concurrency_override_reaches_the_bulk_engine(run_script, fault_proxy):
+    # What the benchmark's "concurrency 1 against the default" rests on. The latency keeps each
+    # call at the proxy long enough for the default run's calls to overlap there.
+    fault_proxy.configure(latency_ms=200)
+    names = ["user-a", "user-b", "user-c", "user-d"]
+    peaks = {}
+    for label, overrides in (("one at a time", {"BulkEngine.MAX_WORKERS": 1}), ("default", None)):
+        fault_proxy.reset()
+        out = run_script("Create a User", {"User Name": ",".join(f"{name}-{label[0]}" for name in names)},
+                         endpoint_url=fault_proxy.url, overrides=overrides)
+        assert out.message.startswith("Successfully added the following users to IAM: ")
+        assert out.iam_calls == ["CreateUser"] * 4 and fault_proxy.count("CreateUser") == 4
+        peaks[label] = fault_proxy.peak_in_flight
+
+    assert peaks == {"one at a time": 1, "default": 4}
