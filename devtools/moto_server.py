@@ -96,8 +96,9 @@ def _first(values):
 class MotoServer:
     """moto's server app on 127.0.0.1 in a daemon thread, with a request log.
 
-    managed_policies: the account has AWS's managed policies (ReadOnlyAccess, ...), as a real one
-    does, from the start and after each reset_state. It costs about 0.3 s each time (moto builds
+    managed_policies: the default account (the one plain keys act in) has AWS's managed policies
+    (ReadOnlyAccess, ...), as a real one does, from the start and after each reset_state; other
+    accounts (reached through a role) do not. It costs about 0.3 s each time (moto builds
     ~1,400 policies), so only the servers that imitate a real account ask for it."""
 
     def __init__(self, port=0, on_call=None, *, managed_policies=False):
