@@ -1,10 +1,12 @@
-"""Measure what each action costs as the platform runs it: wall time, import time, peak memory
-and AWS calls. A measurement, not a test: numbers vary by machine.
+"""Measure what each action costs as the platform runs it: import time, wall time, peak memory and
+AWS calls; then the bulk actions at 0 and 100 ms per call, at concurrency 1 and the default, and
+Create a User under a seeded mix of faults. A measurement, not a test: numbers vary by machine.
 
-    .venv/bin/python devtools/benchmark.py [--runs 5]
+    .venv/bin/python devtools/benchmark.py [--runs 5] [--bulk-runs 1]
 
-Each action runs as a subprocess (through the local runner) against an embedded moto server.
-Wall time includes moto's own work, so it is an upper bound for the script.
+Each action runs as a subprocess (through the local runner) against an embedded moto server; the
+bulk actions reach it through the fault proxy, which adds the latency and the faults. Wall time
+includes the interpreter's start-up and moto's own work, so it is an upper bound for the script.
 """
 
 import argparse
@@ -13,11 +15,15 @@ import resource
 import statistics
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from local_runner import REPO_ROOT, SDK_DIR, run_script  # noqa: E402
+from fault_proxy import FaultProxy  # noqa: E402
+from local_runner import REPO_ROOT, SDK_DIR, RunnerError, action_stems, run_script  # noqa: E402
 from moto_server import MotoServer  # noqa: E402
 
 CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": "testing", "Verify SSL": "true"}
@@ -30,12 +36,27 @@ CASES = [
     ("Create a User (5 names)", "Create a User", None),
 ]
 
+# The bulk engine's concurrency, set to 1 through the runner's overrides for the comparison.
+CONCURRENCY = "BulkEngine.MAX_WORKERS"
+LATENCIES_MS = (0, 100)
+FAULT_MIX = dict(throttling=0.30, unavailable=0.05, lost=0.10)
+FAULT_NAMES = {"throttling": "Throttling", "unavailable": "503", "lost": "lost answers"}
+FAULT_SEED = 8
+DENY_ALL = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", '
+         '"Principal": {"Service": "ec2.amazonaws.com"}}]}')
+GROUP = "bench-team"
 
-def seed(server):
+
+def iam_client(url):
     import boto3
 
-    iam = boto3.client("iam", endpoint_url=server.url, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client("iam", endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def seed(server):
+    iam = iam_client(server.url)
     for index in range(1200):
         iam.create_user(UserName=f"bench-user-{index:04d}")
     for index in range(60):
@@ -57,31 +78,224 @@ def import_seconds(module: str) -> float:
     return run(f"import {module}")
 
 
+def measure_scripts(server, runs):
+    print(f"\nActions as subprocesses against moto (median of {runs} runs):")
+    print(f"  {'action':<28} {'wall':>8} {'peak RSS*':>10}  IAM calls")
+    for label, action, params in CASES:
+        walls, calls = [], []
+        for run in range(runs):
+            parameters = params if params is not None else {"User Name": ",".join(f"bench-{run}-{i}" for i in range(5))}
+            server.reset_calls()
+            output = run_script(action, parameters, CONFIG, endpoint_url=server.url)
+            walls.append(output.wall_seconds)
+            calls = server.iam_calls()
+        # ru_maxrss of children is the largest child so far, in KiB on Linux.
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"  {label:<28} {statistics.median(walls) * 1000:6.0f} ms {peak:7.1f} MiB  {len(calls)} ({', '.join(sorted(set(calls)))})")
+    print("  * the largest script process so far (the OS keeps one maximum for all children)")
+
+
+# --- Bulk actions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BulkCase:
+    action: str
+    kind: str                       # what the names are: "user", "group", "role"
+    arrange: Callable               # arrange(iam, names): the account state the action needs
+    inputs: Callable                # inputs(names) -> (parameters, entities)
+    items: int = 20
+
+
+def _users(iam, names):
+    for name in names:
+        iam.create_user(UserName=name)
+
+
+def _members(iam, names):
+    iam.create_group(GroupName=GROUP)
+    for name in names:
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(GroupName=GROUP, UserName=name)
+
+
+def _group_and_users(iam, names):
+    iam.create_group(GroupName=GROUP)
+    _users(iam, names)
+
+
+def _disabled_users(iam, names):
+    for name in names:
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="DisableUserAccessPolicy", PolicyDocument=DENY_ALL)
+
+
+def _roles(iam, names):
+    for name in names:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+
+
+def _listed(parameter, **fixed):
+    return lambda names: ({**fixed, parameter: ",".join(names)}, None)
+
+
+def _entities(names):
+    return {}, list(names)
+
+
+BULK_CASES = [
+    BulkCase("Create a User", "user", lambda iam, names: None, _listed("User Name")),
+    BulkCase("Create a Group", "group", lambda iam, names: None, _listed("Group Name")),
+    BulkCase("Add a User to a Group", "user", _group_and_users, _listed("User Name", **{"Group Name": GROUP})),
+    BulkCase("Remove a User from a Group", "user", _members, _listed("User Name", **{"Group Name": GROUP})),
+    BulkCase("Disable User Access", "user", _users, _entities),
+    # Measured once their scripts exist.
+    BulkCase("Enable User Access", "user", _disabled_users, _entities),
+    BulkCase("Revoke Role Sessions", "role", _roles, _listed("Role Name")),
+    BulkCase("Enrich User", "user", _users, _entities, items=10),  # ~8 calls per user
+]
+
+
+def names_for(case, prefix="bench"):
+    # One width for all, so no name is a prefix of another in a message.
+    return [f"{prefix}-{case.kind}-{index:02d}" for index in range(case.items)]
+
+
+def run_bulk(server, proxy, case, *, names=None, overrides=None, **proxy_settings):
+    """Fresh state, the case's arrangement (straight to moto), then one run through the proxy."""
+    names = names or names_for(case)
+    server.reset_state()
+    case.arrange(iam_client(server.url), names)
+    proxy.reset()
+    proxy.configure(**{"latency_ms": 0, "throttling": 0, "unavailable": 0, "lost": 0, **proxy_settings})
+    parameters, entities = case.inputs(names)
+    return run_script(case.action, parameters, CONFIG, entities, endpoint_url=proxy.url,
+                      overrides=overrides)
+
+
+def measure_bulk(server, proxy, runs, engine):
+    present = [case for case in BULK_CASES if case.action in action_stems()]
+    missing = [case.action for case in BULK_CASES if case.action not in action_stems()]
+    settings = [("c=1", {CONCURRENCY: 1}), ("default", None)] if engine else [("default", None)]
+    columns = [(latency, label, overrides) for latency in LATENCIES_MS for label, overrides in settings]
+
+    print(f"\nBulk actions through the fault proxy: seconds per run, wall (AWS calls), median of {runs}:")
+    if not engine:
+        print(f"  Managers/BulkEngine.py is absent: only the default is measured, no {CONCURRENCY}=1.")
+    header = "".join(f"{f'{latency} ms {label}':>16}" for latency, label, _ in columns)
+    print(f"  {'action':<28} {'items':>5}{header}  calls (last run)")
+    walls = {}
+    for case in present:
+        cells, calls = [], ""
+        for latency, label, overrides in columns:
+            times = []
+            for _ in range(runs):
+                try:
+                    wall = run_bulk(server, proxy, case, overrides=overrides, latency_ms=latency).wall_seconds
+                except RunnerError as err:
+                    print(f"  {case.action}: no result ({str(err).splitlines()[0]})")
+                    break
+                times.append((wall, proxy.span_seconds()))
+            measured = walls[case.action, latency, label] = _medians(times)
+            cells.append(f"{measured[0]:9.2f} ({measured[1]:.2f})" if measured else f"{'-':>16}")
+            calls = f"{len(proxy.log)} ({', '.join(sorted(set(proxy.actions())))})"
+        print(f"  {case.action:<28} {case.items:>5}{''.join(cells)}  {calls}")
+    print("  wall: the whole script process; AWS calls: first request to last answer, at the proxy")
+    if missing:
+        print(f"  not measured, no script yet: {', '.join(missing)}")
+    return walls
+
+
+# --- Create a User under faults -----------------------------------------------------------------
+
+def report_problems(names, output, iam):
+    """What makes Create a User's report inexact: a name not reported exactly once, a user claimed
+    created that does not exist, or one that exists but is not claimed."""
+    claimed = [user["UserName"] for user in output.json_result or []]
+    existing = {user["UserName"] for page in iam.get_paginator("list_users").paginate()
+                for user in page["Users"]}
+    problems = []
+    if wrong := [name for name in names if output.message.count(name) != 1]:
+        problems.append(f"not reported exactly once: {', '.join(wrong)}")
+    if absent := [name for name in claimed if name not in existing]:
+        problems.append(f"claimed created but absent: {', '.join(absent)}")
+    if unclaimed := [name for name in names if name in existing and name not in claimed]:
+        problems.append(f"created but not reported as created: {', '.join(unclaimed)}")
+    return problems
+
+
+def _medians(pairs):
+    return tuple(statistics.median(values) for values in zip(*pairs)) if pairs else None
+
+
+def _ratio(label, slow, fast):
+    return f"{label} {slow:.2f} s / {fast:.2f} s = {slow / fast:.1f}x"
+
+
+def measure_faults(server, proxy, walls, engine):
+    case = BULK_CASES[0]
+    print(f"\nCreate a User, {case.items} names at 100 ms per call:")
+    fault_free = walls.get((case.action, 100, "default"))
+    if engine:
+        single = walls.get((case.action, 100, "c=1"))
+        if single and fault_free:
+            print(f"  concurrency 1 / default (goal: at least 4x): {_ratio('wall', single[0], fault_free[0])}; "
+                  f"{_ratio('AWS calls', single[1], fault_free[1])}")
+    else:
+        print("  concurrency 1 / default: not measured (no BulkEngine module)")
+
+    names = names_for(case, prefix="fault")
+    mix = ", ".join(f"{share:.0%} {FAULT_NAMES[kind]}" for kind, share in FAULT_MIX.items())
+    try:
+        output = run_bulk(server, proxy, case, names=names, latency_ms=100, seed=FAULT_SEED, **FAULT_MIX)
+    except RunnerError as err:
+        print(f"  with faults ({mix}; seed {FAULT_SEED}): no result ({str(err).splitlines()[0]})")
+        return
+    faults = {kind: len(proxy.faults(kind)) for kind in ("throttling", "503", "lost-503", "lost-drop")}
+    print(f"  with faults ({mix}; seed {FAULT_SEED}) / fault-free (goal: under 2x): "
+          + (f"{_ratio('wall', output.wall_seconds, fault_free[0])}; "
+             f"{_ratio('AWS calls', proxy.span_seconds(), fault_free[1])}" if fault_free
+             else f"wall {output.wall_seconds:.2f} s, no fault-free run to compare"))
+    print(f"  {proxy.count('CreateUser')} CreateUser attempts for {len(names)} names; injected: "
+          + ", ".join(f"{count} {kind}" for kind, count in faults.items()))
+    problems = report_problems(names, output, iam_client(server.url))
+    print(f"  ended {output.state_name}, report exact: " + ("yes" if not problems else "NO; " + "; ".join(problems)))
+
+
+def proxy_overhead_ms(server, proxy, calls=200):
+    """Median extra milliseconds per call through the proxy (no latency, no faults) over moto directly."""
+    proxy.reset()
+    proxy.configure(latency_ms=0, throttling=0, unavailable=0, lost=0)
+
+    def per_call(url):
+        iam = iam_client(url)
+        iam.get_account_summary()  # connection and client warm-up
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            iam.get_account_summary()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    return per_call(proxy.url) - per_call(server.url)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="runs per action in the first table")
+    parser.add_argument("--bulk-runs", type=int, default=1, help="runs per bulk measurement")
     args = parser.parse_args()
 
     print("Import time in a fresh interpreter (median of 5):")
     for module in ("ActionRunner", "AWSIAMManager"):
         print(f"  {module:<16} {import_seconds(module) * 1000:7.1f} ms")
 
-    with MotoServer() as server:
+    engine = (REPO_ROOT / "Managers" / f"{CONCURRENCY.split('.')[0]}.py").is_file()
+    with MotoServer() as server, FaultProxy(server.url) as proxy:
         seed(server)
-        print(f"\nActions as subprocesses against moto (median of {args.runs} runs):")
-        print(f"  {'action':<28} {'wall':>8} {'peak RSS*':>10}  IAM calls")
-        for label, action, params in CASES:
-            walls, calls = [], []
-            for run in range(args.runs):
-                parameters = params if params is not None else {"User Name": ",".join(f"bench-{run}-{i}" for i in range(5))}
-                server.reset_calls()
-                output = run_script(action, parameters, CONFIG, endpoint_url=server.url)
-                walls.append(output.wall_seconds)
-                calls = server.iam_calls()
-            # ru_maxrss of children is the largest child so far, in KiB on Linux.
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"  {label:<28} {statistics.median(walls) * 1000:6.0f} ms {peak:7.1f} MiB  {len(calls)} ({', '.join(sorted(set(calls)))})")
-        print("  * the largest script process so far (the OS keeps one maximum for all children)")
+        measure_scripts(server, args.runs)
+        print(f"\nFault proxy overhead: {proxy_overhead_ms(server, proxy):.2f} ms per call (median)")
+        walls = measure_bulk(server, proxy, args.bulk_runs, engine)
+        measure_faults(server, proxy, walls, engine)
 
 
 if __name__ == "__main__":

@@ -330,7 +330,7 @@ def _isolated_environment(endpoint_url: str) -> None:
 
 def main() -> int:
     started = time.monotonic()
-    server = MotoServer()
+    server = MotoServer(managed_policies=True)  # a real account has them (ReadOnlyAccess, ...)
     demo = Demo(server)
     try:
         _isolated_environment(server.url)

@@ -9,6 +9,10 @@
 The script runs as `python ActionsScripts/<Stem>.py <AppKey>` in a subprocess, with the context
 JSON on stdin and only Managers/ and the SDK stand-in (devtools/soar_sdk/) on PYTHONPATH.
 The configuration and entity details reach the stand-in through a temp file (SOAR_LOCAL_CONFIG).
+
+    run_script("Create a User", {"User Name": "a,b"}, config, endpoint_url=proxy.url,
+               deadline_seconds=2.5,                       # the platform kills the script then
+               overrides={"BulkEngine.MAX_WORKERS": 1})    # same code, another module constant
 """
 
 import json
@@ -22,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+OVERRIDES_ENV = "SOAR_LOCAL_OVERRIDES"  # read by launch_with_overrides.py
 SDK_DIR = Path(__file__).resolve().parent / "soar_sdk"
+LAUNCHER = Path(__file__).resolve().parent / "launch_with_overrides.py"
 INTEGRATION = "AWSIAM"
 DEFAULT_ENTITY_TYPE = "USERUNIQNAME"
 
@@ -75,6 +81,17 @@ def action_stems(root=None):
     return stems
 
 
+def action_parameters(action, root=None):
+    """The parameter names an action's .actiondef declares, in its order ([] for none)."""
+    stem = action_stems(root).get(action, action)
+    path = (root or REPO_ROOT) / "ActionsDefinitions" / f"{stem}.actiondef"
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as err:
+        raise RunnerError(f"Cannot read the parameters of {action!r} from {path}: {err}") from err
+    return [parameter["Name"] for parameter in definition.get("Parameters") or []]
+
+
 def resolve_script(action, root=None):
     """The script path for a display name ("List Users") or a stem ("ListUsers")."""
     stem = action_stems(root).get(action, action)
@@ -86,8 +103,12 @@ def resolve_script(action, root=None):
     return script
 
 
-def build_context(action_name, parameters=None, entities=None, *, timeout=120):
-    """The stdin context the platform would send, with every required key."""
+def build_context(action_name, parameters=None, entities=None, *, timeout=120, deadline_seconds=None):
+    """The stdin context the platform would send, with every required key.
+
+    execution_deadline_unix_time_ms is `deadline_seconds` from now (fractions allowed), or
+    `timeout` from now when not given: the moment the runner itself stops waiting."""
+    deadline = time.time() + (timeout if deadline_seconds is None else deadline_seconds)
     return {
         "target_entities": [{"item1": ident, "item2": etype} for ident, etype in
                             _entity_pairs(entities)],
@@ -102,7 +123,7 @@ def build_context(action_name, parameters=None, entities=None, *, timeout=120):
         "action_definition_name": action_name,
         "original_requesting_user": "local-runner",
         "default_result_value": "",
-        "execution_deadline_unix_time_ms": int((time.time() + timeout) * 1000),
+        "execution_deadline_unix_time_ms": int(deadline * 1000),
         "max_json_result_size": 15,
         "use_proxy_settings": False,
     }
@@ -110,7 +131,7 @@ def build_context(action_name, parameters=None, entities=None, *, timeout=120):
 
 def run_script(action, parameters=None, configuration=None, entities=None, *,
                endpoint_url=None, entity_details=None, env=None, timeout=120,
-               package_root=None, python=None):
+               deadline_seconds=None, overrides=None, package_root=None, python=None):
     """Run one action script in a subprocess and return what the platform would record.
 
     action: display name or file stem. parameters: {name: value}; bools become "true"/"false",
@@ -118,13 +139,24 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
     values become strings the same way (None stays None), as the platform delivers them.
     entities: identifiers (type USERUNIQNAME) or (identifier, entity_type) pairs.
     entity_details: {identifier as sent: {"additional_properties": {...}}}.
-    endpoint_url: sets AWS_ENDPOINT_URL (e.g. a MotoServer's url). env: extra variables, last.
+    endpoint_url: sets AWS_ENDPOINT_URL (e.g. a MotoServer's or a FaultProxy's url).
+    env: extra variables, last. timeout: seconds the runner waits for the script.
+    deadline_seconds: the context's execution deadline, that many seconds after this call
+    (default: `timeout`). As the platform does, the script is killed at that moment (RunnerError)
+    and its own start-up counts against it.
+    overrides: {"Module.NAME": value} set on modules of Managers/ before the script runs
+    (JSON values; see devtools/launch_with_overrides.py for what an override can reach).
     package_root / python: run an extracted package with another interpreter (e.g. a virtualenv
     holding only the package's wheels), as the platform would; default: this repository, this Python.
     """
     root = Path(package_root) if package_root else None
     script = resolve_script(action, root)
-    context = build_context(action, parameters, entities, timeout=timeout)
+    context = build_context(action, parameters, entities, timeout=timeout,
+                            deadline_seconds=deadline_seconds)
+    command = [python or sys.executable, str(script), uuid.uuid4().hex]
+    if overrides:
+        command.insert(1, str(LAUNCHER))
+        env = {**(env or {}), OVERRIDES_ENV: json.dumps(overrides)}
     as_sent = {name: None if value is None else _as_param_string(value)
                for name, value in (configuration or {}).items()}
     with tempfile.TemporaryDirectory(prefix="soar-local-") as tmp:
@@ -138,13 +170,15 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
 
         child_env = _child_env(config_path, stats_path, endpoint_url, env, root)
         started = time.monotonic()
+        killed_at = timeout if deadline_seconds is None else min(timeout, deadline_seconds)
         try:
             proc = subprocess.run(
-                [python or sys.executable, str(script), uuid.uuid4().hex],
-                input=json.dumps(context).encode("utf-8"), capture_output=True,
-                env=child_env, cwd=tmp, timeout=timeout)
+                command, input=json.dumps(context).encode("utf-8"), capture_output=True,
+                env=child_env, cwd=tmp, timeout=killed_at)
         except subprocess.TimeoutExpired as err:
-            raise RunnerError(f"{script.name} did not finish within {timeout}s",
+            why = ("was killed at its execution deadline" if killed_at != timeout
+                   else "did not finish within")
+            raise RunnerError(f"{script.name} {why} ({killed_at}s)",
                               stdout=_text(err.stdout), stderr=_text(err.stderr)) from err
         wall = time.monotonic() - started
         fetches = (json.loads(stats_path.read_text(encoding="utf-8"))["configuration_fetches"]

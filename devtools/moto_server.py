@@ -3,7 +3,7 @@
 Dev/test tooling only. Tests and the local runner point boto3 at `.url` (via AWS_ENDPOINT_URL)
 and then assert on the calls an action made, e.g. `server.iam_calls() == ["ListUsers"]`.
 
-    with MotoServer() as server:
+    with MotoServer(managed_policies=True) as server:   # AWS's managed policies, as in a real account
         ...
         server.iam_calls(); server.reset_calls(); server.reset_state()
 
@@ -17,6 +17,7 @@ Note: the server runs moto in this process, so it shares moto's in-memory backen
 import argparse
 import io
 import json
+import os
 import re
 import threading
 import urllib.error
@@ -27,7 +28,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 HOST = "127.0.0.1"
 CALLS_PATH = "/_devtools/calls"
-_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+MANAGED_POLICIES_ENV = "MOTO_IAM_LOAD_MANAGED_POLICIES"
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -68,7 +70,7 @@ class _RecordingMiddleware:
 
 def _describe(environ):
     """(service, action) of one request; reads the body and puts it back for moto."""
-    match = _CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    match = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     service = match.group(1) if match else None
     if service == "s3":
         return service, f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
@@ -92,9 +94,14 @@ def _first(values):
 
 
 class MotoServer:
-    """moto's server app on 127.0.0.1 in a daemon thread, with a request log."""
+    """moto's server app on 127.0.0.1 in a daemon thread, with a request log.
 
-    def __init__(self, port=0, on_call=None):
+    managed_policies: the default account (the one plain keys act in) has AWS's managed policies
+    (ReadOnlyAccess, ...), as a real one does, from the start and after each reset_state; other
+    accounts (reached through a role) do not. It costs about 0.3 s each time (moto builds
+    ~1,400 policies), so only the servers that imitate a real account ask for it."""
+
+    def __init__(self, port=0, on_call=None, *, managed_policies=False):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         self._log = _RecordingMiddleware(DomainDispatcherApplication(create_backend_app), on_call)
@@ -102,6 +109,9 @@ class MotoServer:
         self._server = make_server(HOST, port, self._log, threaded=True,
                                    request_handler=_QuietHandler)
         self.url = f"http://{HOST}:{self._server.server_port}"
+        self._managed_policies = managed_policies
+        if managed_policies:
+            _load_managed_policies()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                         name=f"moto-server-{self._server.server_port}")
         self._thread.start()
@@ -131,6 +141,8 @@ class MotoServer:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
+        if self._managed_policies:
+            _load_managed_policies()
 
     def stop(self):
         if self._thread.is_alive():
@@ -153,6 +165,29 @@ def issued_role_credentials():
     }
 
 
+def _load_managed_policies():
+    """Give the default account's IAM AWS's managed policies.
+
+    moto reads MOTO_IAM_LOAD_MANAGED_POLICIES when it creates an account's IAM backend. Setting it
+    for the whole process would slow down every mock_aws start in the same process (the in-process
+    tests), so it is set only while this one backend is created here. An IAM backend that exists
+    without them is reset."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+
+    previous = os.environ.get(MANAGED_POLICIES_ENV)
+    os.environ[MANAGED_POLICIES_ENV] = "true"
+    try:
+        backend = iam_backends[DEFAULT_ACCOUNT_ID]["aws"]
+        if not backend.aws_managed_policies:
+            backend.reset()
+    finally:
+        if previous is None:
+            del os.environ[MANAGED_POLICIES_ENV]
+        else:
+            os.environ[MANAGED_POLICIES_ENV] = previous
+
+
 def fetch_calls(url, timeout=5):
     """The request log of a MotoServer at `url` as [(service, action)], or None when the
     endpoint is not a devtools MotoServer (plain moto, real AWS, unreachable)."""
@@ -168,7 +203,7 @@ def main(argv=None):
                                                  "each AWS request.")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     args = parser.parse_args(argv)
-    server = MotoServer(port=args.port,
+    server = MotoServer(port=args.port, managed_policies=True,
                         on_call=lambda call: print(f"  {call[0]} {call[1]}", flush=True))
     print(f"moto server listening on {server.url}", flush=True)
     print(f"  run actions against it: python devtools/run_action.py \"Ping\" "

@@ -20,7 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from local_runner import DEFAULT_ENTITY_TYPE, RunnerError, resolve_script, run_script  # noqa: E402
+from local_runner import (  # noqa: E402
+    DEFAULT_ENTITY_TYPE, RunnerError, action_parameters, resolve_script, run_script,
+)
 from moto_server import MotoServer, fetch_calls  # noqa: E402
 from text_table import grid  # noqa: E402
 
@@ -34,6 +36,7 @@ def main(argv=None):
         parameters = dict(_split(p, "=", "-p") for p in args.param)
         entities = [_entity(e) for e in args.entity]
         resolve_script(args.action)  # fail before starting a server
+        _check_parameter_names(args.action, parameters)
     except (ValueError, RunnerError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -53,7 +56,7 @@ def main(argv=None):
     configuration = {**keys, "Verify SSL": args.verify_ssl == "true",
                      **{name: value for name, value in reach.items() if value is not None}}
 
-    server = None if (real_aws or args.endpoint) else MotoServer()
+    server = None if (real_aws or args.endpoint) else MotoServer(managed_policies=True)
     endpoint = None if real_aws else (args.endpoint or server.url)
     target = (f"real AWS (keys from {KEY_ID_ENV})" if real_aws else
               f"moto at {endpoint}" + (" (embedded, fresh state)" if server else ""))
@@ -104,6 +107,16 @@ def _parse_args(argv):
     if args.real_aws and args.endpoint:
         parser.error("--real-aws and --endpoint exclude each other")
     return args
+
+
+def _check_parameter_names(action, parameters):
+    """A misspelt name would silently leave the action on its default value: refuse it."""
+    valid = action_parameters(action)
+    unknown = [name for name in parameters if name not in valid]
+    if unknown:
+        known = ", ".join(repr(name) for name in valid) if valid else "none"
+        raise ValueError(f"{action!r} has no parameter {', '.join(repr(n) for n in unknown)}; "
+                         f"its parameters are: {known}")
 
 
 def _split(text, sep, flag):

@@ -5,7 +5,8 @@ Two levels, as the platform has them:
   AWS call the script's clients make (a hook on botocore's BaseClient._make_api_call, which both
   moto and Stubber pass through);
 - `run_script` runs the script as a subprocess exactly as the platform does, against moto's
-  server, and reads the IAM calls from the server's request log.
+  server, and reads the IAM calls from the server's request log;
+- `fault_proxy` puts devtools/fault_proxy.py between such a script and moto's server.
 """
 
 import csv
@@ -233,39 +234,64 @@ def stubbed_connection(request, stub_aws):
 
 @pytest.fixture(scope="session")
 def moto_server():
-    """moto's server on loopback, shared by the end-to-end tests; state is reset per test."""
+    """moto's server on loopback, shared by the end-to-end tests; state is reset per test.
+    It imitates a real account, so AWS's managed policies (ReadOnlyAccess, ...) exist."""
     from moto_server import MotoServer
 
-    with MotoServer() as server:
+    with MotoServer(managed_policies=True) as server:
         yield server
 
 
 @pytest.fixture
-def run_script(moto_server):
-    """run_script(action, params, entities, config=...) as the platform runs it, against moto's server.
-    Returns the local runner's ActionOutput with `.iam_calls` taken from the server's log."""
+def fresh_moto(moto_server):
+    """The shared moto server with fresh state and an empty call log (reset once per test)."""
+    moto_server.reset_state()
+    moto_server.reset_calls()
+    return moto_server
+
+
+@pytest.fixture
+def run_script(fresh_moto):
+    """run_script(action, params, entities, config=..., **runner options) as the platform runs it,
+    against moto's server. Returns the local runner's ActionOutput with `.iam_calls` taken from
+    the server's log. Runner options pass through: endpoint_url=fault_proxy.url,
+    deadline_seconds=..., overrides={...}."""
     from local_runner import run_script as run_subprocess
 
-    moto_server.reset_state()
-
-    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None):
-        moto_server.reset_calls()
-        output = run_subprocess(
-            action, params or {}, config, entities, endpoint_url=moto_server.url, entity_details=entity_details
-        )
-        output.iam_calls = moto_server.iam_calls()
-        output.calls = moto_server.calls
+    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None, **runner_options):
+        fresh_moto.reset_calls()
+        runner_options.setdefault("endpoint_url", fresh_moto.url)
+        output = run_subprocess(action, params or {}, config, entities, entity_details=entity_details, **runner_options)
+        output.iam_calls = fresh_moto.iam_calls()
+        output.calls = fresh_moto.calls
         return output
 
     return run
 
 
 @pytest.fixture
-def server_iam(run_script, moto_server):
-    """A client on the same moto server, for arranging and checking account state."""
+def fault_proxy(fresh_moto):
+    """A FaultProxy in front of the shared moto server (fresh state), passing everything through
+    until the test configures it. Point a run at it with endpoint_url=fault_proxy.url:
+
+        fault_proxy.configure(seed=3, latency_ms=100, throttling=0.3, unavailable=0.05, lost=0.1)
+        out = run_script("Create a User", {"User Name": names}, endpoint_url=fault_proxy.url)
+        assert fault_proxy.count("CreateUser") == ...; fault_proxy.faults("lost")
+
+    `.iam_calls` of that output (moto's log) then holds only the requests that reached moto."""
+    from fault_proxy import FaultProxy
+
+    with FaultProxy(fresh_moto.url) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def server_iam(fresh_moto):
+    """A client on the same moto server, for arranging and checking account state; its calls
+    go to moto directly, never through a fault proxy."""
     import boto3
 
-    return boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
+    return boto3.client("iam", endpoint_url=fresh_moto.url, region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 

@@ -55,7 +55,8 @@ class SiemplifyAction:
             raise Exception(f"Script context is missing required keys: {', '.join(missing)}")
 
         self.parameters = dict(context["parameters"] or {})
-        self.execution_deadline_unix_time_ms = context.get("execution_deadline_unix_time_ms", 0)
+        # Epoch milliseconds at which the platform kills the script; an int, 0 when absent.
+        self.execution_deadline_unix_time_ms = int(context.get("execution_deadline_unix_time_ms") or 0)
         self._max_json_result_size = context.get("max_json_result_size", 15)
 
         raw_entities = context["target_entities"] or []

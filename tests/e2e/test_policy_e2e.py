@@ -65,3 +65,13 @@ def test_disable_user_access(run_script, server_iam):
     assert server_iam.get_user_policy(UserName="john.doe", PolicyName="DisableUserAccessPolicy")["PolicyDocument"] == DENY_ALL
     assert server_iam.list_user_policies(UserName="carol")["PolicyNames"] == ["s3-access"]
     assert_clean(out)
+
+
+def test_attach_an_aws_managed_policy_by_name(run_script, server_iam):
+    # The README's example: a local account has AWS's managed policies, as a real one does.
+    server_iam.create_group(GroupName="Auditors")
+    out = run_script("Attach a Policy", {"Identity Type": "Group", "Identity Name": "Auditors", "Policy Name": "ReadOnlyAccess"})
+    assert (out.message, out.state, out.result_value) == ("Policy was attached to Group: Auditors", COMPLETED, True)
+    attached = server_iam.list_attached_group_policies(GroupName="Auditors")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    assert_clean(out)

@@ -130,8 +130,9 @@ def fake_repo(tmp_path, monkeypatch):
         (tmp_path / folder).mkdir(exist_ok=True)
     monkeypatch.setattr(local_runner, "REPO_ROOT", tmp_path)
 
-    def add_action(display_name, stem, source):
-        (tmp_path / "ActionsDefinitions" / f"{stem}.actiondef").write_text(
-            json.dumps({"Name": display_name, "IntegrationIdentifier": "AWSIAM"}))
+    def add_action(display_name, stem, source, parameters=()):
+        (tmp_path / "ActionsDefinitions" / f"{stem}.actiondef").write_text(json.dumps({
+            "Name": display_name, "IntegrationIdentifier": "AWSIAM",
+            "Parameters": [{"Name": name} for name in parameters]}))
         (tmp_path / "ActionsScripts" / f"{stem}.py").write_text(textwrap.dedent(source))
     return add_action

@@ -1,12 +1,14 @@
 """local_runner.run_script and the run_action CLI, on throwaway scripts in a fake tree."""
 
 import json
+import time
 
 import pytest
 
 import local_runner
 import run_action
 from .conftest import SECRET
+from fault_proxy import FaultProxy
 from local_runner import RunnerError, run_script
 
 ECHO = '''
@@ -55,7 +57,7 @@ CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": SECRET, "Verify SSL"
 
 @pytest.fixture
 def echo(fake_repo):
-    fake_repo("Echo Things", "EchoThings", ECHO)
+    fake_repo("Echo Things", "EchoThings", ECHO, parameters=["Max", "Flag", "Empty", "Mode"])
 
 
 def test_runs_by_display_name_with_the_platform_context(echo, monkeypatch):
@@ -188,3 +190,96 @@ def test_cli_leaves_the_reach_settings_out_unless_given(echo, capsys):
 def test_cli_rejects_a_malformed_param(echo, capsys):
     assert run_action.main(["Echo Things", "-p", "no-equals-sign"]) == 2
     assert "expects NAME=VALUE" in capsys.readouterr().err
+
+
+def test_cli_rejects_a_param_the_action_does_not_have_and_lists_the_valid_ones(echo, capsys):
+    assert run_action.main(["Echo Things", "-p", "Max=5", "-p", "max=5"]) == 2
+    assert capsys.readouterr().err == ("error: 'Echo Things' has no parameter 'max'; "
+                                       "its parameters are: 'Max', 'Flag', 'Empty', 'Mode'\n")
+
+
+def test_cli_names_the_parameters_of_a_real_action(capsys):
+    assert run_action.main(["Add a User to a Group", "-p", "Group=Developers", "-p", "User Name=alice"]) == 2
+    assert capsys.readouterr().err == ("error: 'Add a User to a Group' has no parameter 'Group'; "
+                                       "its parameters are: 'Group Name', 'User Name'\n")
+
+
+def test_cli_says_when_an_action_takes_no_parameters(capsys):
+    assert run_action.main(["Ping", "-p", "Verbose=true"]) == 2
+    assert capsys.readouterr().err == "error: 'Ping' has no parameter 'Verbose'; its parameters are: none\n"
+
+
+# ----- deadline and module overrides -----------------------------------------------------------
+
+DEADLINE = '''
+    import time
+    from SiemplifyAction import SiemplifyAction
+
+    siemplify = SiemplifyAction()
+    if siemplify.parameters.get("Mode") == "overrun":
+        time.sleep(30)  # ignores the deadline: the platform kills it
+    deadline = siemplify.execution_deadline_unix_time_ms
+    siemplify.end(f"{type(deadline).__name__} {deadline}", True)
+'''
+
+
+@pytest.fixture
+def deadline_probe(fake_repo):
+    fake_repo("Deadline", "Deadline", DEADLINE)
+
+
+@pytest.mark.parametrize("options, seconds", [({"deadline_seconds": 2.5}, 2.5), ({"timeout": 40}, 40)],
+                         ids=["deadline-seconds", "defaults-to-the-timeout"])
+def test_the_context_deadline_is_an_int_of_epoch_ms_from_now(deadline_probe, options, seconds):
+    before = time.time()
+    out = run_script("Deadline", **options)
+    after = time.time()
+
+    kind, value = out.message.split()
+    assert kind == "int"
+    assert int((before + seconds) * 1000) <= int(value) <= int((after + seconds) * 1000)
+
+
+def test_a_script_still_running_at_its_deadline_is_killed(deadline_probe):
+    started = time.monotonic()
+    with pytest.raises(RunnerError, match=r"Deadline.py was killed at its execution deadline \(1.5s\)"):
+        run_script("Deadline", {"Mode": "overrun"}, deadline_seconds=1.5)
+    assert time.monotonic() - started < 10
+
+
+USERS_CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": SECRET, "Verify SSL": True}
+
+
+def test_overrides_set_a_managers_constant_for_the_real_script(moto):
+    # moto answers ListUsers in one page whatever MaxItems says, so the request itself shows the
+    # page size the manager asked for: the proxy logs its parameters.
+    with FaultProxy(moto.url) as proxy:
+        for overrides in (None, {"AWSIAMConstants.PAGE_SIZE": 2}):
+            out = run_script("List Users", {"Max Users to Return": 5}, USERS_CONFIG,
+                             endpoint_url=proxy.url, overrides=overrides)
+            assert out.message == "No users found in AWS IAM"
+
+    assert [(r.action, r.params) for r in proxy.log] == [("ListUsers", {"MaxItems": "5"}),
+                                                         ("ListUsers", {"MaxItems": "2"})]
+
+
+@pytest.mark.parametrize("target, error", [
+    ("AWSIAMConstants.NO_SUCH_CONSTANT", "module AWSIAMConstants has no NO_SUCH_CONSTANT"),
+    ("NoSuchModule.MAX_WORKERS", "No module named 'NoSuchModule'"),
+    ("PAGE_SIZE", "expected Module.NAME"),
+], ids=["unknown-name", "unknown-module", "no-module"])
+def test_an_override_that_reaches_nothing_fails_the_run(target, error):
+    with pytest.raises(RunnerError) as failure:
+        run_script("Ping", {}, USERS_CONFIG, endpoint_url="http://127.0.0.1:9", overrides={target: 1})
+
+    assert error in failure.value.stderr
+
+
+def test_cli_runs_on_an_account_with_the_aws_managed_policies(capsys):
+    # The README's Attach a Policy example names ReadOnlyAccess, which every real account has.
+    assert run_action.main(["List Policies", "-p", "Scope=AWS", "-p", "Max Policies to Return=1", "--json"]) == 0
+
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["message"] == ("Successfully listed available policies in AWS IAM. "
+                                "Please note, there are additional policies that match the provided filter.")
+    assert shown["json_result"][0]["Arn"].startswith("arn:aws:iam::aws:policy/")

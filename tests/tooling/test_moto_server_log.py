@@ -1,11 +1,13 @@
 """MotoServer records each AWS request as (service, action)."""
 
 import io
+import os
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
-from moto_server import _describe, fetch_calls
+from moto_server import MANAGED_POLICIES_ENV, MotoServer, _describe, fetch_calls
 
 
 def client(server, service):
@@ -78,3 +80,23 @@ def test_describe_request(environ, expected):
 
     assert _describe(environ) == expected
     assert environ["wsgi.input"].read() == body
+
+
+READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def test_a_server_imitating_a_real_account_has_the_aws_managed_policies_after_each_reset(moto):
+    with MotoServer(managed_policies=True) as server:
+        iam = client(server, "iam")
+        assert iam.get_policy(PolicyArn=READ_ONLY_ACCESS)["Policy"]["PolicyName"] == "ReadOnlyAccess"
+        iam.create_user(UserName="alice")
+
+        server.reset_state()
+
+        assert iam.list_users()["Users"] == []
+        assert iam.get_policy(PolicyArn=READ_ONLY_ACCESS)["Policy"]["PolicyName"] == "ReadOnlyAccess"
+    # Only that backend got them: the variable is not left set for the rest of the process.
+    assert MANAGED_POLICIES_ENV not in os.environ
+    moto.reset_state()
+    with pytest.raises(ClientError, match="NoSuchEntity"):
+        client(moto, "iam").get_policy(PolicyArn=READ_ONLY_ACCESS)

@@ -177,6 +177,31 @@ def test_missing_context_key_is_an_error(probe, run_subprocess):
     assert "missing required keys: case_id" in result.stderr
 
 
+DEADLINE = '''
+    from SiemplifyAction import SiemplifyAction
+
+    siemplify = SiemplifyAction()
+    deadline = siemplify.execution_deadline_unix_time_ms
+    siemplify.end(f"{type(deadline).__name__} {deadline}", True)
+'''
+
+
+@pytest.mark.parametrize("given, expected", [
+    (1767225600123, "int 1767225600123"), ("1767225600123", "int 1767225600123"),
+    (None, "int 0"), ("absent", "int 0"),
+], ids=["int", "string", "null", "absent"])
+def test_execution_deadline_is_an_int_and_zero_when_absent(write_script, local_source, run, given, expected):
+    ctx = context()
+    if given == "absent":
+        del ctx["execution_deadline_unix_time_ms"]
+    else:
+        ctx["execution_deadline_unix_time_ms"] = given
+
+    result = run(write_script(DEADLINE, name="Deadline"), ctx)
+
+    assert result.output["Message"] == expected
+
+
 # ----- extract_script_param ------------------------------------------------------------------
 
 class FakeSiemplify:

@@ -1,0 +1,45 @@
+"""The benchmark's judge of an exact Create a User report (the measuring itself is never a test)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from benchmark import BULK_CASES, names_for, report_problems
+
+NAMES = ["fault-user-00", "fault-user-01", "fault-user-02"]
+
+
+class Account:
+    """Stands in for an IAM client: the users that exist."""
+
+    def __init__(self, *names):
+        self.names = names
+
+    def get_paginator(self, operation):
+        assert operation == "list_users"
+        return SimpleNamespace(paginate=lambda: [{"Users": [{"UserName": name} for name in self.names]}])
+
+
+def output(message, created):
+    return SimpleNamespace(message=message, json_result=[{"UserName": name} for name in created])
+
+
+@pytest.mark.parametrize("message, created, account, problems", [
+    ("Successfully added the following users to IAM: fault-user-00, fault-user-01\n"
+     "Could not add the following users to IAM: fault-user-02. Reach to Users limitation in your aws account.",
+     NAMES[:2], Account(*NAMES[:2]), []),
+    ("Successfully added the following users to IAM: fault-user-00\n"
+     "Could not add the following users to IAM: fault-user-01. Names must be unique within an account.",
+     NAMES[:1], Account(*NAMES[:2]),
+     ["not reported exactly once: fault-user-02", "created but not reported as created: fault-user-01"]),
+    ("Successfully added the following users to IAM: fault-user-00, fault-user-01, fault-user-02",
+     NAMES, Account(*NAMES[1:]), ["claimed created but absent: fault-user-00"]),
+], ids=["exact", "own-create-called-existing-and-a-name-missing", "claimed-but-absent"])
+def test_report_problems(message, created, account, problems):
+    assert report_problems(NAMES, output(message, created), account) == problems
+
+
+def test_no_bench_name_is_a_prefix_of_another():
+    for case in BULK_CASES:
+        names = names_for(case)
+        assert not any(a != b and a in b for a in names for b in names)
