@@ -247,9 +247,13 @@ class CallPool:
         return self.submit(function, *args).result()
 
     def gather(self, calls: Sequence[tuple]) -> list:
-        """Each `(function, *args)` in the pool at once; their results in the same order. Waits for
-        every call, so none is left running, then raises the first error in that order."""
-        futures = [self.submit(function, *args) for function, *args in calls]
+        """Each `(function, *args)` in the pool at once; their results in the same order."""
+        return self.results([self.submit(function, *args) for function, *args in calls])
+
+    @staticmethod
+    def results(futures: Sequence[Future]) -> list:
+        """The futures' results in order. Waits for every one, so no call is left running, then
+        raises the first error in that order."""
         for future in futures:
             future.exception()
         for future in futures:

@@ -19,8 +19,9 @@ WITH_INSIGHTS = "Risk findings were added as insights to the following users: {}
 NOT_FOUND = "Action wasn't able to find the following users in AWS IAM: {}"
 NOT_ENRICHED = "Action wasn't able to enrich the following users from AWS IAM: {}"
 NO_SUCH_USER = "No IAM user with this name exists in the account."
-# Per user: GetUser, the six lists, then one GetAccessKeyLastUsed per key.
-PROFILE_CALLS = ["GetUser", "ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies", "ListAccessKeys",
+# Per user, in the order one worker makes them: GetUser, the six reads (the key list first), then
+# one GetAccessKeyLastUsed per key.
+PROFILE_CALLS = ["GetUser", "ListAccessKeys", "ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies",
                  "ListMFADevices", "GetLoginProfile"]
 KEY_SLOT_FIELDS = ("Id", "Status", "CreateDate", "LastUsedDate", "LastUsedService", "LastUsedRegion")
 
@@ -393,10 +394,10 @@ def queue_profile(stub, name, *, groups=(), attached=(), inline=(), keys=(), dev
     by_user = {"UserName": name}
     page = {"UserName": name, "MaxItems": 1000}
     stub.add_response("get_user", {"User": user or aws_user(name)}, expected_params=by_user)
+    stub.add_response("list_access_keys", {"AccessKeyMetadata": list(keys), "IsTruncated": False}, expected_params=page)
     stub.add_response("list_groups_for_user", {"Groups": list(groups), "IsTruncated": False}, expected_params=page)
     stub.add_response("list_attached_user_policies", {"AttachedPolicies": list(attached), "IsTruncated": False}, expected_params=page)
     stub.add_response("list_user_policies", {"PolicyNames": list(inline), "IsTruncated": False}, expected_params=page)
-    stub.add_response("list_access_keys", {"AccessKeyMetadata": list(keys), "IsTruncated": False}, expected_params=page)
     stub.add_response("list_mfa_devices", {"MFADevices": list(devices), "IsTruncated": False}, expected_params=page)
     if login is None:
         stub.add_client_error("get_login_profile", "NoSuchEntity", f"Login profile for {name} not found", 404, expected_params=by_user)
@@ -476,6 +477,8 @@ def test_inactive_keys_and_recent_use_raise_no_finding(stub_aws, run_action):
 def test_every_list_asks_for_1000_and_follows_the_marker(stub_aws, run_action):
     stub = stub_aws.iam
     stub.add_response("get_user", {"User": aws_user("big")}, expected_params={"UserName": "big"})
+    stub.add_response("list_access_keys", {"AccessKeyMetadata": [], "IsTruncated": False},
+                      expected_params={"UserName": "big", "MaxItems": 1000})
     first = [{"Path": "/", "GroupName": f"g{i}", "GroupId": f"AGPA{i:016d}", "Arn": f"arn:aws:iam::{ACCOUNT}:group/g{i}",
               "CreateDate": CREATED} for i in range(1000)]
     stub.add_response("list_groups_for_user", {"Groups": first, "IsTruncated": True, "Marker": "m1"},
@@ -486,15 +489,14 @@ def test_every_list_asks_for_1000_and_follows_the_marker(stub_aws, run_action):
                       expected_params={"UserName": "big", "MaxItems": 1000})
     stub.add_response("list_attached_user_policies", {"AttachedPolicies": [], "IsTruncated": False},
                       expected_params={"UserName": "big", "MaxItems": 1000, "Marker": "a1"})
-    for operation, key in (("list_user_policies", "PolicyNames"), ("list_access_keys", "AccessKeyMetadata"),
-                           ("list_mfa_devices", "MFADevices")):
+    for operation, key in (("list_user_policies", "PolicyNames"), ("list_mfa_devices", "MFADevices")):
         stub.add_response(operation, {key: [], "IsTruncated": False}, expected_params={"UserName": "big", "MaxItems": 1000})
     stub.add_client_error("get_login_profile", "NoSuchEntity", "Login profile for big not found", 404)
 
     out = run_action(ACTION, entities=[("big", USER)])
 
-    assert out.iam_calls == ["GetUser", "ListGroupsForUser", "ListGroupsForUser", "ListAttachedUserPolicies",
-                             "ListAttachedUserPolicies", "ListUserPolicies", "ListAccessKeys", "ListMFADevices", "GetLoginProfile"]
+    assert out.iam_calls == ["GetUser", "ListAccessKeys", "ListGroupsForUser", "ListGroupsForUser", "ListAttachedUserPolicies",
+                             "ListAttachedUserPolicies", "ListUserPolicies", "ListMFADevices", "GetLoginProfile"]
     assert len(out.json_result[0]["EntityResult"]["Groups"]) == 1001
 
 
@@ -513,9 +515,10 @@ def test_an_upper_cased_name_costs_one_listing_then_the_real_spelling(stub_aws, 
 def test_an_error_on_one_user_is_reported_for_that_user_only(stub_aws, run_action):
     queue_profile(stub_aws.iam, "alice")
     stub_aws.iam.add_response("get_user", {"User": aws_user("bob")}, expected_params={"UserName": "bob"})
+    stub_aws.iam.add_response("list_access_keys", {"AccessKeyMetadata": [], "IsTruncated": False})
     stub_aws.iam.add_client_error("list_groups_for_user", "ServiceFailure", "Internal failure.", 500)
     for operation, key in (("list_attached_user_policies", "AttachedPolicies"), ("list_user_policies", "PolicyNames"),
-                           ("list_access_keys", "AccessKeyMetadata"), ("list_mfa_devices", "MFADevices")):
+                           ("list_mfa_devices", "MFADevices")):
         stub_aws.iam.add_response(operation, {key: [], "IsTruncated": False})
     stub_aws.iam.add_client_error("get_login_profile", "NoSuchEntity", "none", 404)
 
@@ -623,3 +626,21 @@ def test_users_and_their_reads_overlap_within_the_connection_pool_bound(run_acti
     # which shares the GIL, hence the loose bound).
     assert peak[0] == BulkEngine.MAX_WORKERS
     assert elapsed < 3.0, elapsed
+
+
+def test_a_failed_key_listing_fails_the_user_after_its_other_reads(stub_aws, run_action):
+    stub_aws.iam.add_response("get_user", {"User": aws_user("alice")}, expected_params={"UserName": "alice"})
+    stub_aws.iam.add_client_error("list_access_keys", "AccessDenied", "not authorized to perform: iam:ListAccessKeys", 403)
+    for operation, key in (("list_groups_for_user", "Groups"), ("list_attached_user_policies", "AttachedPolicies"),
+                           ("list_user_policies", "PolicyNames"), ("list_mfa_devices", "MFADevices")):
+        stub_aws.iam.add_response(operation, {key: [], "IsTruncated": False})
+    stub_aws.iam.add_client_error("get_login_profile", "NoSuchEntity", "none", 404)
+
+    out = run_action(ACTION, entities=[("alice", USER)])
+
+    # Every read already sent is waited for; no last-use read without the key list.
+    assert out.iam_calls == PROFILE_CALLS
+    assert out.lines[0] == ("Error executing action 'Enrich User'. Reason: An error occurred (AccessDenied) when calling "
+                            "the ListAccessKeys operation: not authorized to perform: iam:ListAccessKeys")
+    assert out.json_result[0]["EntityResult"]["Status"] == "failed"
+    assert out.platform_calls == []
