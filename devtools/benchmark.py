@@ -1,5 +1,6 @@
 """Measure what each action costs as the platform runs it: wall time, import time, peak memory
-and AWS calls. A measurement, not a test: numbers vary by machine.
+and AWS calls; then Enrich User on ten users with 0 and 100 ms added to every AWS call. A
+measurement, not a test: numbers vary by machine.
 
     .venv/bin/python devtools/benchmark.py [--runs 5]
 
@@ -8,12 +9,17 @@ Wall time includes moto's own work, so it is an upper bound for the script.
 """
 
 import argparse
+import http.client
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -57,6 +63,126 @@ def import_seconds(module: str) -> float:
     return run(f"import {module}")
 
 
+# --- Enrich User: concurrency under latency -------------------------------------------------------
+
+ENRICH_USERS = [f"bench-enrich-{index:02d}" for index in range(10)]
+
+
+def seed_enrichment(server):
+    """Ten users, each with a group, an access key and a console password: 7 calls each plus one
+    per key, 80 in all."""
+    iam = iam_client(server.url)
+    iam.create_group(GroupName="bench-enrich-team")
+    for name in ENRICH_USERS:
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(GroupName="bench-enrich-team", UserName=name)
+        iam.create_access_key(UserName=name)
+        iam.create_login_profile(UserName=name, Password="Bench-Passw0rd!")
+
+
+def iam_client(url):
+    import boto3
+
+    return boto3.client("iam", endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+class LatencyProxy:
+    """Forwards every request to moto after `latency` seconds, the way a distant AWS endpoint
+    answers, and notes how many requests were in flight at once and how long the calls spanned."""
+
+    def __init__(self, target_url: str):
+        target = urlsplit(target_url)
+        proxy = self
+        self.latency = 0.0
+        self._lock = threading.Lock()
+        self.reset()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                proxy._started()
+                try:
+                    time.sleep(proxy.latency)
+                    upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                    upstream.request(self.command, self.path, body, dict(self.headers))
+                    answer = upstream.getresponse()
+                    payload = answer.read()
+                    upstream.close()
+                finally:
+                    proxy._finished()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def reset(self):
+        with self._lock:
+            self.in_flight = self.peak = self.requests = 0
+            self.first = self.last = None
+
+    def _started(self):
+        with self._lock:
+            self.in_flight += 1
+            self.requests += 1
+            self.peak = max(self.peak, self.in_flight)
+            self.first = self.first or time.monotonic()
+
+    def _finished(self):
+        with self._lock:
+            self.in_flight -= 1
+            self.last = time.monotonic()
+
+    @property
+    def span(self) -> float:
+        """From the first request's arrival to the last answer: the run's time spent on AWS."""
+        return (self.last - self.first) if self.first and self.last else 0.0
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def measure_enrichment(server, runs):
+    seed_enrichment(server)
+    proxy = LatencyProxy(server.url)
+    try:
+        print(f"\nEnrich User on {len(ENRICH_USERS)} users (a key, a group and a console password each), "
+              f"through a proxy that delays every AWS call (median of {runs} runs):")
+        print(f"  {'latency':>8} {'wall':>8} {'AWS span':>9} {'calls':>6} {'in flight':>10}  one call at a time would take")
+        for latency_ms in (0, 100):
+            proxy.latency = latency_ms / 1000
+            walls, spans = [], []
+            for _ in range(runs):
+                proxy.reset()
+                output = run_script("Enrich User", {}, CONFIG, ENRICH_USERS, endpoint_url=proxy.url)
+                if output.message.splitlines()[0] != f"Successfully enriched the following users from AWS IAM: {', '.join(ENRICH_USERS)}":
+                    raise SystemExit(f"Enrich User did not enrich every user: {output.message}")
+                walls.append(output.wall_seconds)
+                spans.append(proxy.span)
+            serial = proxy.requests * latency_ms / 1000
+            print(f"  {latency_ms:>5} ms {statistics.median(walls) * 1000:6.0f} ms {statistics.median(spans) * 1000:6.0f} ms "
+                  f"{proxy.requests:>6} {'max ' + str(proxy.peak):>10}  {serial * 1000:6.0f} ms of latency alone")
+        print("  AWS span: from the first AWS request to the last answer, as the proxy saw them.")
+    finally:
+        proxy.stop()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -82,6 +208,7 @@ def main():
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"  {label:<28} {statistics.median(walls) * 1000:6.0f} ms {peak:7.1f} MiB  {len(calls)} ({', '.join(sorted(set(calls)))})")
         print("  * the largest script process so far (the OS keeps one maximum for all children)")
+        measure_enrichment(server, args.runs)
 
 
 if __name__ == "__main__":
