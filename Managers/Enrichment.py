@@ -50,22 +50,24 @@ class _ProfileReader:
         self.resolver = UserResolver(manager, call=pool.call)
 
     def enrich(self, lookup: str) -> EnrichOutcome:
-        user: User | None = None
         try:
             # GetUser is the existence check, and the profile's first part.
             found = self.resolver.resolve(lookup, lambda name: self.pool.call(self.manager.get_user, name))
-            if not found.found:
-                return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, found.user_name, found.arn,
-                                     cause=_CAUSE_OF[found.missing])
-            user = found.value
+        except (ConnectionFailure, DeadlineReached):
+            raise
+        except AWSIAMError as err:
+            return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), error=err)
+        if not found.found:
+            return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        user = found.value
+        try:
             profile = self._profile(user)
         except (ConnectionFailure, DeadlineReached):
             raise
         except NotFound:  # deleted between GetUser and the reads after it
             return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, user.name, user.arn, cause=EnrichCause.NO_SUCH_USER)
         except AWSIAMError as err:
-            name = user.name if user else _name_in(lookup)
-            return EnrichOutcome(lookup, EnrichStatus.FAILED, name, user.arn if user else None, error=err)
+            return EnrichOutcome(lookup, EnrichStatus.FAILED, user.name, user.arn, error=err)
         return EnrichOutcome(lookup, EnrichStatus.ENRICHED, user.name, user.arn, profile=profile)
 
     def _profile(self, user: User) -> UserProfile:
@@ -80,7 +82,7 @@ class _ProfileReader:
             self.manager.list_mfa_devices,
             self.manager.get_login_profile,
         )]
-        last_uses = [self.pool.submit(self._with_last_use, key) for key in listed.result()] if listed.exception() is None else []
+        last_uses = [] if listed.exception() else [self.pool.submit(self._with_last_use, key) for key in listed.result()]
         groups, attached, inline, devices, login, _ = self.pool.results([*others, listed])
         keys = [key for key in self.pool.results(last_uses) if key is not None]
         return UserProfile(user, tuple(groups), tuple(attached), tuple(inline), tuple(keys), tuple(devices), login)

@@ -644,3 +644,35 @@ def test_a_failed_key_listing_fails_the_user_after_its_other_reads(stub_aws, run
                             "the ListAccessKeys operation: not authorized to perform: iam:ListAccessKeys")
     assert out.json_result[0]["EntityResult"]["Status"] == "failed"
     assert out.platform_calls == []
+
+
+def test_a_user_deleted_after_get_user_is_not_found(stub_aws, run_action):
+    stub_aws.iam.add_response("get_user", {"User": aws_user("gone")}, expected_params={"UserName": "gone"})
+    for operation in ("list_access_keys", "list_groups_for_user", "list_attached_user_policies", "list_user_policies",
+                      "list_mfa_devices", "get_login_profile"):
+        stub_aws.iam.add_client_error(operation, "NoSuchEntity", "The user with name gone cannot be found.", 404)
+
+    out = run_action(ACTION, entities=[("gone", USER)])
+
+    assert (out.message, out.state, out.result_value) == (NOT_FOUND.format("GONE"), COMPLETED, False)
+    assert out.json_result[0]["EntityResult"] == {
+        "UserName": "gone", "Arn": f"arn:aws:iam::{ACCOUNT}:user/gone", "Status": "not_found", "Reason": NO_SUCH_USER}
+
+
+def test_a_key_deleted_after_the_listing_is_left_out(stub_aws, run_action):
+    keys = [aws_key("zoe", "AKIADELETED000000001", "Active", NOW), aws_key("zoe", "AKIASTILLHERE0000002", "Active", NOW)]
+    stub = stub_aws.iam
+    stub.add_response("get_user", {"User": aws_user("zoe")})
+    stub.add_response("list_access_keys", {"AccessKeyMetadata": keys, "IsTruncated": False})
+    for operation, key in (("list_groups_for_user", "Groups"), ("list_attached_user_policies", "AttachedPolicies"),
+                           ("list_user_policies", "PolicyNames"), ("list_mfa_devices", "MFADevices")):
+        stub.add_response(operation, {key: [], "IsTruncated": False})
+    stub.add_client_error("get_login_profile", "NoSuchEntity", "none", 404)
+    stub.add_client_error("get_access_key_last_used", "NoSuchEntity", "The Access Key with id AKIADELETED000000001 cannot be found",
+                          404, expected_params={"AccessKeyId": "AKIADELETED000000001"})
+    stub.add_response("get_access_key_last_used", {"UserName": "zoe", "AccessKeyLastUsed": {"ServiceName": "N/A", "Region": "N/A"}},
+                      expected_params={"AccessKeyId": "AKIASTILLHERE0000002"})
+
+    out = run_action(ACTION, entities=[("zoe", USER)])
+
+    assert [key["AccessKeyId"] for key in out.json_result[0]["EntityResult"]["AccessKeys"]] == ["AKIASTILLHERE0000002"]
