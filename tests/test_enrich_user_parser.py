@@ -105,3 +105,24 @@ def test_no_user_entities():
     result = parser.enrich_result([], None, now=NOW)
     assert (result.message, result.success, result.failed, result.json_result) == (
         "No User entities were found in the scope of the action.", False, False, [])
+
+
+def test_the_deadline_fails_the_action_but_keeps_what_was_enriched():
+    from BulkEngine import DeadlineReached
+
+    enriched = EnrichOutcome("ann", EnrichStatus.ENRICHED, "ann", USER.arn, profile=UserProfile(USER))
+    late = EnrichOutcome("bob", EnrichStatus.FAILED, "bob", cause=EnrichCause.OUT_OF_TIME)
+    unanswered = EnrichOutcome("cy", EnrichStatus.FAILED, "cy", cause=EnrichCause.UNANSWERED)
+    result = parser.enrich_result([Entity("ANN"), Entity("BOB"), Entity("CY")],
+                                  EnrichRun((enriched, late, unanswered), error=DeadlineReached()), now=NOW)
+    assert result.message.split("\n") == [
+        "Error executing action 'Enrich User'. Reason: The platform's execution deadline was near, so the action "
+        "stopped starting new calls and reported what it had done.",
+        "Successfully enriched the following users from AWS IAM: ann",
+        "Action wasn't able to enrich the following users from AWS IAM: bob, cy",
+    ]
+    assert (result.success, result.failed) == (False, True)
+    assert [entry["EntityResult"].get("Reason") for entry in result.json_result] == [
+        None, "Not attempted: the platform's execution deadline was near.",
+        "The reads were sent, but not all answers came before the platform's deadline."]
+    assert [enrichment.entity.identifier for enrichment in result.enrichments] == ["ANN"]
