@@ -22,6 +22,7 @@ FAILED = "Action wasn't able to enrich the following users from AWS IAM: {names}
 REASONS = {
     # Entities that name no user of the account are worded as Disable User Access words them.
     EnrichCause.NOT_A_USER_NAME: DISABLE_REASONS[DisableCause.NOT_A_USER_NAME],
+    EnrichCause.NAME_TOO_LONG: DISABLE_REASONS[DisableCause.NAME_TOO_LONG],
     EnrichCause.NO_SUCH_USER: DISABLE_REASONS[DisableCause.NO_SUCH_USER],
     EnrichCause.OTHER_ACCOUNT: DISABLE_REASONS[DisableCause.OTHER_ACCOUNT],
     EnrichCause.NOT_ATTEMPTED: DISABLE_REASONS[DisableCause.NOT_ATTEMPTED],

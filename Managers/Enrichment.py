@@ -20,6 +20,7 @@ from UserResolution import Missing, UserResolver
 
 _CAUSE_OF = {
     Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,
+    Missing.NAME_TOO_LONG: EnrichCause.NAME_TOO_LONG,
     Missing.OTHER_ACCOUNT: EnrichCause.OTHER_ACCOUNT,
     Missing.NO_SUCH_USER: EnrichCause.NO_SUCH_USER,
 }

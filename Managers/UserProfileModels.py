@@ -196,6 +196,7 @@ class EnrichCause(StrEnum):
     """Why an entity was not enriched, when AWS's own error does not say it."""
 
     NOT_A_USER_NAME = "not_a_user_name"
+    NAME_TOO_LONG = "name_too_long"
     NO_SUCH_USER = "no_such_user"
     OTHER_ACCOUNT = "other_account"
     NOT_ATTEMPTED = "not_attempted"

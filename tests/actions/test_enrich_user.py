@@ -343,6 +343,19 @@ def test_a_mixed_case_enriches_every_user_found_in_one_update(run_action, accoun
     assert len(out.iam_calls) == 1 + 6 + 4 * 6 + 3
 
 
+@pytest.mark.parametrize("identifier, reason", [
+    ("CORP\\erin", "The identifier is neither an IAM user name nor an IAM user ARN."),
+    ("a" * 65, "The name is longer than the 64 characters IAM allows for a user name."),
+], ids=["domain-account", "too-long"])
+def test_identifiers_that_cannot_be_iam_users_cost_no_call(run_action, identifier, reason):
+    out = run_action(ACTION, entities=[(identifier, USER)])
+
+    assert (out.message, out.state, out.result_value) == (NOT_FOUND.format(identifier.upper()), COMPLETED, False)
+    assert out.calls == [] and out.platform_calls == []
+    assert out.json_result == [{"Entity": identifier.upper(), "EntityResult": {
+        "UserName": None, "Arn": None, "Status": "not_found", "Reason": reason}}]
+
+
 def test_user_arns_are_checked_against_the_account(run_action, account):
     arn = f"arn:aws:iam::{ACCOUNT}:user/eng/Bob.Jones"
     other = "arn:aws:iam::999999999999:user/bare"
