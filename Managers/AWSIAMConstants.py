@@ -63,3 +63,4 @@ CREATE_POLICY = ActionSpec("Create a Policy")
 ATTACH_POLICY = ActionSpec("Attach a Policy")
 # The spec quotes this one action's name with double quotes.
 DISABLE_USER_ACCESS = ActionSpec("Disable User Access", 'Error executing action "{action}". Reason: {reason}')
+ENRICH_USER = ActionSpec("Enrich User")

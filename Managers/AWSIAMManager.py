@@ -47,6 +47,7 @@ from BulkEngine import MAX_WORKERS, Deadline, Once
 from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
+from UserProfileModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "NoSuchEntity": NotFound,
@@ -301,6 +302,49 @@ class AWSIAMManager:
         """Whether an ARN's partition and account are the ones the integration acts in; an ARN of
         any other names somebody else's user. Needs sts:GetCallerIdentity unless a role was assumed."""
         return partition.lower() == self.partition and account == self.caller().account
+
+    # --- What a user holds (each of the user's lists in full, 1000 per call) ------------------
+
+    def list_groups_for_user(self, user_name: str) -> list[Group]:
+        """Needs iam:ListGroupsForUser."""
+        items, _ = self._collect("list_groups_for_user", "Groups", None, UserName=user_name)
+        return [Group(item) for item in items]
+
+    def list_attached_user_policies(self, user_name: str) -> list[AttachedPolicy]:
+        """The managed policies attached to the user itself (not through a group). Needs iam:ListAttachedUserPolicies."""
+        items, _ = self._collect("list_attached_user_policies", "AttachedPolicies", None, UserName=user_name)
+        return [AttachedPolicy(item) for item in items]
+
+    def list_user_policies(self, user_name: str) -> list[str]:
+        """Names of the user's inline policies. Needs iam:ListUserPolicies."""
+        names, _ = self._collect("list_user_policies", "PolicyNames", None, UserName=user_name)
+        return names
+
+    def list_access_keys(self, user_name: str) -> list[AccessKey]:
+        """Needs iam:ListAccessKeys."""
+        items, _ = self._collect("list_access_keys", "AccessKeyMetadata", None, UserName=user_name)
+        return [AccessKey(item) for item in items]
+
+    def get_access_key_last_used(self, access_key_id: str) -> dict:
+        """When, where and for which service the key was last used; no LastUsedDate when IAM has
+        no record of a use. Needs iam:GetAccessKeyLastUsed."""
+        with translated("GetAccessKeyLastUsed"):
+            return dict(self.iam.get_access_key_last_used(AccessKeyId=access_key_id)["AccessKeyLastUsed"])
+
+    def list_mfa_devices(self, user_name: str) -> list[MFADevice]:
+        """Needs iam:ListMFADevices."""
+        items, _ = self._collect("list_mfa_devices", "MFADevices", None, UserName=user_name)
+        return [MFADevice(item) for item in items]
+
+    def get_login_profile(self, user_name: str) -> LoginProfile | None:
+        """The user's console password, or None when the user has none. Needs iam:GetLoginProfile."""
+        try:
+            with translated("GetLoginProfile"):
+                return LoginProfile(self.iam.get_login_profile(UserName=user_name)["LoginProfile"])
+        except NotFound:
+            # IAM says NoSuchEntity both for "no console password" and for "no such user"; the
+            # callers read the user first, so here it means no console access.
+            return None
 
     # --- Writes -----------------------------------------------------------------------------
 

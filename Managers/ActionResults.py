@@ -1,10 +1,10 @@
 """What an action hands back to the runner: the case-wall message, the result value, the state,
-the JSON result and the tables."""
+the JSON result, the tables, and the enrichment of the case's entities."""
 
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,23 @@ class Table:
 
 
 @dataclass(frozen=True)
+class EntityEnrichment:
+    """Properties to merge into a case entity (which is then marked enriched), and the text of an
+    insight on it, if any."""
+
+    entity: Any  # the platform's entity object
+    properties: Mapping[str, str]
+    insight: str | None = None
+
+
+@dataclass(frozen=True)
 class ActionResult:
     message: str
     success: bool
     failed: bool = False  # FAILED stops the playbook; COMPLETED with success=False does not
     json_result: Any = None  # None: the action adds no JSON result
     tables: Sequence[Table] = field(default_factory=tuple)
+    enrichments: Sequence[EntityEnrichment] = field(default_factory=tuple)
 
     @classmethod
     def failure(cls, message: str, json_result: Any = None) -> "ActionResult":

@@ -8,7 +8,7 @@ from ScriptResult import EXECUTION_STATE_COMPLETED, EXECUTION_STATE_FAILED
 from SiemplifyAction import SiemplifyAction
 from SiemplifyUtils import extract_script_param
 
-from ActionResults import ActionResult
+from ActionResults import ActionResult, EntityEnrichment
 from AWSIAMConstants import (
     ACCESS_KEY_ID,
     EXTERNAL_ID,
@@ -139,7 +139,31 @@ def run_action(spec: ActionSpec, perform: Callable[[ActionContext], ActionResult
         # A bug, not an AWS answer: keep the traceback in the log, give the analyst a plain sentence.
         siemplify.LOGGER.exception(err)
         result = ActionResult.failure(spec.failure(f"Unexpected error: {type(err).__name__}: {err}"))
+    if result.enrichments:
+        result = _save_enrichments(siemplify, spec, result)
     _end(siemplify, result)
+
+
+def _save_enrichments(siemplify: SiemplifyAction, spec: ActionSpec, result: ActionResult) -> ActionResult:
+    """Write the enrichment to the case: one UpdateEntities call for every entity, then one insight
+    per entity that has one. Both go to the platform's API, which can fail like any other."""
+    enrichments: list[EntityEnrichment] = list(result.enrichments)
+    try:
+        for enrichment in enrichments:
+            entity = enrichment.entity
+            entity.additional_properties = {**(entity.additional_properties or {}), **enrichment.properties}
+            entity.is_enriched = True
+        siemplify.update_entities([enrichment.entity for enrichment in enrichments])
+        for enrichment in enrichments:
+            if enrichment.insight:
+                siemplify.add_entity_insight(enrichment.entity, enrichment.insight, triggered_by=INTEGRATION_IDENTIFIER)
+    except Exception as err:
+        siemplify.LOGGER.exception(err)
+        # What AWS returned stays in the JSON result and the tables; the message says what was lost.
+        reason = f"The platform did not accept the entity enrichment: {type(err).__name__}: {err}"
+        return ActionResult(f"{spec.failure(reason)}\n{result.message}", success=False, failed=True,
+                            json_result=result.json_result, tables=result.tables)
+    return result
 
 
 def _end(siemplify: SiemplifyAction, result: ActionResult) -> None:

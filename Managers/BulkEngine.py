@@ -7,8 +7,10 @@ access denied): the engine then starts no further item and reports the rest as n
 """
 
 import math
+import queue
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Callable, Generic, Sequence, TypeVar
@@ -200,3 +202,84 @@ class _Pool:
             # Nothing stopped the pool, so the wait for answers ran into the deadline.
             stopped_by = DeadlineReached()
         return BulkRun(tuple(runs), stopped_by)
+
+
+class CallPool:
+    """At most MAX_WORKERS calls at a time, for the independent calls that one bulk item fans out
+    into (a user's reads). Used as a context manager, so its threads end with the run.
+
+    The engine's workers only hand calls to the pool and wait for them: they run none of its calls,
+    and a call running in the pool never waits on the pool (a nested `call` runs inline). So no
+    thread waits on a slot it holds itself, and when every IAM call of a run goes through one pool,
+    no more calls are in flight than boto3's connection pool holds."""
+
+    def __init__(self, size: int | None = None):
+        # Read when the pool is made, so a test that narrows MAX_WORKERS narrows this too.
+        self._size = size or MAX_WORKERS
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._inside = threading.local()
+
+    def __enter__(self) -> "CallPool":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def submit(self, function: Callable[..., Any], *args) -> Future:
+        future: Future = Future()
+        if getattr(self._inside, "active", False):
+            _fulfil(future, function, args)
+            return future
+        self._queue.put((future, function, args))
+        with self._lock:
+            if len(self._threads) < self._size:
+                # Daemon threads, as the engine's: a call still waiting on AWS at the deadline
+                # must not keep the script alive after end().
+                thread = threading.Thread(target=self._serve, daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return future
+
+    def call(self, function: Callable[..., Any], *args) -> Any:
+        """`function(*args)` in the pool, waited for."""
+        return self.submit(function, *args).result()
+
+    def gather(self, calls: Sequence[tuple]) -> list:
+        """Each `(function, *args)` in the pool at once; their results in the same order."""
+        return self.results([self.submit(function, *args) for function, *args in calls])
+
+    @staticmethod
+    def results(futures: Sequence[Future]) -> list:
+        """The futures' results in order. Waits for every one, so no call is left running, then
+        raises the first error in that order."""
+        for future in futures:
+            future.exception()
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()
+        return [future.result() for future in futures]
+
+    def close(self) -> None:
+        with self._lock:
+            for _ in self._threads:
+                self._queue.put(None)
+            self._threads = []
+
+    def _serve(self) -> None:
+        self._inside.active = True
+        while (task := self._queue.get()) is not None:
+            future, function, args = task
+            _fulfil(future, function, args)
+
+
+def _fulfil(future: Future, function: Callable[..., Any], args: tuple) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        result = function(*args)
+    except BaseException as err:
+        future.set_exception(err)
+    else:
+        future.set_result(result)

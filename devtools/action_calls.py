@@ -7,7 +7,8 @@ A call graph over the script and the classes and functions of Managers/:
 - the script's entry points: `ctx.manager.m(...)`, and `Workflow(...).m(...)` for a class of
   Managers/ (also through a variable that holds one);
 - inside a class: `self.m` (a method, property or callback), `self.manager.m` (the manager),
-  and module-level names (functions, dispatch tables);
+  module-level names (functions, dispatch tables), and classes imported from other modules of
+  Managers/ (the whole class);
 - an attribute set in `__init__` from a method that is only referenced, not called
   (`self._caller = Once(self.get_caller_identity)`), leads to that method only where the
   attribute itself is used; a method called in `__init__` is reached whenever the class is.
@@ -138,6 +139,11 @@ class CallGraph:
                 yield "method", MANAGER_CLASS, node.attr
             elif isinstance(node, ast.Name) and node.id in module.names and module.names[node.id] is not body:
                 yield "name", module.path.stem, node.id
+            elif isinstance(node, ast.Name) and node.id in self.class_home and node.id != MANAGER_CLASS:
+                # A class imported from another module of Managers/ (a shared helper such as the user
+                # resolution): all of it, as for a class of this module. The manager itself is only
+                # ever reached method by method.
+                yield "name", self.class_home[node.id].path.stem, node.id
 
 
 def _is_self(node) -> bool:

@@ -110,6 +110,23 @@ def entity_statuses(expected: list):
     return check
 
 
+def enrichment(*, disabled: bool, insight: str | None):
+    """One UpdateEntities call, the entity's AWSIAM_Disabled, and the insight (a line of it) or none."""
+    def check(out):
+        if len(out.entity_updates) != 1:
+            return f"{len(out.entity_updates)} UpdateEntities calls, expected one"
+        flags = [entity["additional_properties"].get("AWSIAM_Disabled") for entity in out.entity_updates[0]]
+        if flags != [str(disabled)]:
+            return f"AWSIAM_Disabled {flags}, expected {[str(disabled)]}"
+        insights = [item["content"] for item in out.insights]
+        if insight is None and insights:
+            return f"unexpected insights {insights}"
+        if insight is not None and not any(insight in text for text in insights):
+            return f"insights {insights}, expected one saying {insight!r}"
+        return None
+    return check
+
+
 # --- The story -------------------------------------------------------------------------------------
 
 class Demo:
@@ -270,13 +287,27 @@ def chapters(demo: Demo):
               message=f"{PROMOTED} has been removed from group: Developers"),
           Run("Add a User to a Group", {"Group Name": "Managers", "User Name": PROMOTED},
               message=f"Successfully added the user {PROMOTED} to the IAM group: Managers")]),
-        ("8. Disable User Access: Bob.Jones's entity, as SOAR sends it",
-         "The case holds the User entities BOB.JONES (upper-cased by SOAR) and MALLORY@EXAMPLE.COM, who is "
-         "not an IAM user at all.",
-         [Run("Disable User Access", entities=("BOB.JONES", "MALLORY@EXAMPLE.COM"),
+        ("8. Enrich User, Disable User Access, Enrich User: Bob.Jones's entity, as SOAR sends it",
+         "An alert names Bob.Jones. Before containing him, the analyst looks at what he holds: Enrich User on his "
+         "entity BOB.JONES (upper-cased by SOAR) writes it onto the entity.",
+         [Run("Enrich User", entities=("BOB.JONES",),
+              message="Successfully enriched the following users from AWS IAM: Bob.Jones",
+              check=enrichment(disabled=False, insight=None)),
+          partial(view.note,
+                  "One access key, used minutes ago for S3 (step 6); no console password; the group Developers. No risk "
+                  "finding, so no insight. The case also holds MALLORY@EXAMPLE.COM, who is not an IAM user at all."),
+          Run("Disable User Access", entities=("BOB.JONES", "MALLORY@EXAMPLE.COM"),
               message="Successfully added deny policy to the following users in AWS IAM: Bob.Jones\n"
                       "Action wasn't able to find the following users in AWS IAM: MALLORY@EXAMPLE.COM",
-              check=entity_statuses(["disabled", "not_found"]))]),
+              check=entity_statuses(["disabled", "not_found"])),
+          Run("Enrich User", entities=("BOB.JONES",),
+              message="Successfully enriched the following users from AWS IAM: Bob.Jones\n"
+                      "Risk findings were added as insights to the following users: Bob.Jones",
+              check=enrichment(disabled=True, insight="Access is disabled: the deny-all inline policy "
+                                                      "DisableUserAccessPolicy is on the user.")),
+          partial(view.note,
+                  "Enriched again after containment: AWSIAM_Disabled is now True on the entity, and the insight says so, "
+                  "so a playbook branching on it does not contain him twice.")]),
         ("9. Did access really change?",
          "",
          [partial(demo.show_access, "Each user tries again with their own key, moto's policy enforcement still on.",

@@ -42,7 +42,23 @@ def action_output(action: str, params: dict, entities, out, iam_calls: list[str]
         more = len(rows) - 1 - MAX_ROWS
         print(f"  Table '{title}'" + (f" (first {MAX_ROWS} of {len(rows) - 1} rows)" if more > 0 else "") + ":")
         print(textwrap.indent(grid(rows[0], rows[1 : MAX_ROWS + 1]), "    "))
+    _platform_calls(out)
     print(f"  IAM/STS calls ({len(iam_calls)}): {', '.join(iam_calls) or 'none'}")
+
+
+def _platform_calls(out) -> None:
+    """What the action sent to the platform's API besides its result: entity updates, insights."""
+    for entities in out.entity_updates:
+        print(f"  Entities updated on the case (one UpdateEntities call for {len(entities)}):")
+        for entity in entities:
+            rows = [[name, value] for name, value in entity["additional_properties"].items()
+                    if name.startswith("AWSIAM_") and value]
+            print(f"    {entity['identifier']}, is_enriched {entity['is_enriched']}, its AWSIAM_ properties (empty ones left out):")
+            print(textwrap.indent(grid(["property", "value"], rows), "      "))
+    for insight in out.insights:
+        print(f"  Insight on the entity {insight['entity_identifier']} (triggered by {insight['triggered_by']}):")
+        for line in insight["content"].splitlines():
+            print(f"    | {line}")
 
 
 def _param(value: str) -> str:

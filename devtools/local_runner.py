@@ -5,6 +5,7 @@
                      {"AWS Access Key ID": "testing", "AWS Secret Key": "testing", "Verify SSL": True},
                      endpoint_url=server.url)
     out.state, out.message, out.json_result, out.tables["IAM Users"], out.configuration_fetches
+    out.entity_updates, out.insights        # what the script sent to the platform's API
 
 The script runs as `python ActionsScripts/<Stem>.py <AppKey>` in a subprocess, with the context
 JSON on stdin and only Managers/ and the SDK stand-in (devtools/soar_sdk/) on PYTHONPATH.
@@ -22,7 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +65,35 @@ class ActionOutput:
     raw: dict                    # the output object as the script printed it
     configuration_fetches: int | None
     wall_seconds: float
+    platform_calls: list = field(default_factory=list)  # [{"endpoint", "body"}] in call order
 
     @property
     def state_name(self):
         return STATE_NAMES.get(self.state, str(self.state))
+
+    @property
+    def entity_updates(self):
+        """The body of each UpdateEntities call: a list of entity dicts per call."""
+        return platform_bodies(self.platform_calls, "UpdateEntities")
+
+    @property
+    def insights(self):
+        """The body of each CreateCaseInsight call."""
+        return platform_bodies(self.platform_calls, "CreateCaseInsight")
+
+
+def platform_bodies(platform_calls, endpoint):
+    return [call["body"] for call in platform_calls if call["endpoint"] == endpoint]
+
+
+def read_stats(path):
+    """(configuration fetches, platform calls) from the stand-in's stats file; (None, []) when
+    the script wrote none."""
+    path = Path(path)
+    if not path.exists():
+        return None, []
+    stats = json.loads(path.read_text(encoding="utf-8"))
+    return stats["configuration_fetches"], stats.get("platform_calls", [])
 
 
 def action_stems(root=None):
@@ -181,8 +207,7 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
             raise RunnerError(f"{script.name} {why} ({killed_at}s)",
                               stdout=_text(err.stdout), stderr=_text(err.stderr)) from err
         wall = time.monotonic() - started
-        fetches = (json.loads(stats_path.read_text(encoding="utf-8"))["configuration_fetches"]
-                   if stats_path.exists() else None)
+        fetches, platform_calls = read_stats(stats_path)
 
     stdout, stderr = _text(proc.stdout), _text(proc.stderr)
     raw = _parse_output(script.name, proc.returncode, stdout, stderr)
@@ -191,7 +216,8 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
         message=raw["Message"], state=raw["ExecutionState"], result_value=raw["ResultValue"],
         json_result=json_result, tables=tables,
         debug_output=raw["DebugOutput"], stdout=stdout, stderr=stderr,
-        exit_code=proc.returncode, raw=raw, configuration_fetches=fetches, wall_seconds=wall)
+        exit_code=proc.returncode, raw=raw, configuration_fetches=fetches, wall_seconds=wall,
+        platform_calls=platform_calls)
 
 
 def _entity_pairs(entities):

@@ -147,6 +147,14 @@ def _show(action, target, out, calls, *, verbose):
     for title, lines in out.tables.items():
         print(f"Table: {title}")
         print(_indent(_aligned(lines)))
+    for entities in out.entity_updates:
+        print(f"Entities updated ({len(entities)}, one platform call):")
+        for entity in entities:
+            properties = entity.get("additional_properties") or {}
+            print(f"  {entity['identifier']}: " + ", ".join(f"{k}={v}" for k, v in properties.items()))
+    for insight in out.insights:
+        print(f"Insight on {insight['entity_identifier']}:")
+        print(_indent(insight["content"]))
     if calls is None:
         print("IAM calls:     not recorded (no request log at this endpoint)")
     else:

@@ -109,6 +109,17 @@ def _iso(days_ago: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def _attach_read_only(iam, user: str) -> None:
+    """AWS's ReadOnlyAccess where the moto server holds AWS's managed policies; otherwise a customer
+    managed policy of the same name, which the widget shows the same way."""
+    try:
+        iam.attach_user_policy(UserName=user, PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    except iam.exceptions.NoSuchEntityException:
+        arn = iam.create_policy(PolicyName="ReadOnlyAccess", PolicyDocument=(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}'))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName=user, PolicyArn=arn)
+
+
 def enrich_user(server):
     """Enrich User on a fully loaded user, a disabled and quarantined one, a bare one and a missing one."""
     if script_exists("EnrichUser"):
@@ -119,7 +130,8 @@ def enrich_user(server):
         iam.add_user_to_group(GroupName="Developers", UserName="Bob.Jones")
         iam.create_login_profile(UserName="Bob.Jones", Password="Passw0rd!Passw0rd!")
         iam.create_access_key(UserName="Bob.Jones")
-        iam.attach_user_policy(UserName="Bob.Jones", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+        iam.create_access_key(UserName="Bob.Jones")  # IAM's two: the widget lists both
+        _attach_read_only(iam, "Bob.Jones")
         iam.create_user(UserName="carol")
         iam.create_policy(PolicyName="AWSCompromisedKeyQuarantineV3",
                           PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}')

@@ -24,7 +24,7 @@ for folder in (ROOT / "Managers", ROOT / "devtools" / "soar_sdk", ROOT / "devtoo
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from local_runner import build_context, read_results, resolve_script  # noqa: E402
+from local_runner import build_context, platform_bodies, read_results, read_stats, resolve_script  # noqa: E402
 from moto_server import issued_role_credentials  # noqa: E402
 from ScriptResult import EXECUTION_STATE_COMPLETED as COMPLETED  # noqa: E402
 from ScriptResult import EXECUTION_STATE_FAILED as FAILED  # noqa: E402
@@ -59,6 +59,17 @@ class Out:
     raw_stdout: str
     calls: list = field(default_factory=list)  # (service, Operation) in order
     configuration_fetches: int | None = None
+    platform_calls: list = field(default_factory=list)  # what the SDK would POST to the platform
+
+    @property
+    def entity_updates(self) -> list[list[dict]]:
+        """The entities of each UpdateEntities call."""
+        return platform_bodies(self.platform_calls, "UpdateEntities")
+
+    @property
+    def insights(self) -> list[dict]:
+        """The body of each CreateCaseInsight call."""
+        return platform_bodies(self.platform_calls, "CreateCaseInsight")
 
     @property
     def iam_calls(self) -> list[str]:
@@ -154,10 +165,10 @@ def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
             runpy.run_path(script, run_name="__main__")
         monkeypatch.setattr(sys, "stdout", sys.__stdout__)
         assert exit_info.value.code in (0, None), f"script exited {exit_info.value.code}"
-        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        fetches, platform_calls = read_stats(stats_file)
         return Out(
             **parse_output(stdout.getvalue()), raw_stdout=stdout.getvalue(),
-            calls=list(call_log[first_call:]), configuration_fetches=stats.get("configuration_fetches"),
+            calls=list(call_log[first_call:]), configuration_fetches=fetches, platform_calls=platform_calls,
         )
 
     return run

@@ -207,6 +207,27 @@ class Workflows:
     def other(self):
         return self.manager.unused()
 """,
+    "Resolution.py": """
+class Resolver:
+    def __init__(self, manager):
+        self.manager = manager
+
+    def resolve(self, name, act):
+        return act(name) or self.manager.list_users()
+""",
+    "Reader.py": """
+from AWSIAMManager import AWSIAMManager
+from Resolution import Resolver
+
+
+class Reader:
+    def __init__(self, manager: AWSIAMManager):
+        self.manager = manager
+        self.resolver = Resolver(manager)
+
+    def read(self, name):
+        return self.resolver.resolve(name, lambda real: self.manager.caller())
+""",
 }
 
 
@@ -216,7 +237,10 @@ class Workflows:
      {"iam:AttachUserPolicy", "iam:AttachGroupPolicy", "sts:GetCallerIdentity"}),
     ("from Workflows import Workflows\ndef perform(ctx):\n    flows = Workflows(ctx.manager, None)\n"
      "    return flows.other()\n", {"iam:DeleteUser"}),
-], ids=["manager-method", "workflow-callback-and-lazy-attribute", "workflow-in-a-variable"])
+    # A class imported from another module is followed whole; the manager named as a type is not.
+    ("from Reader import Reader\ndef perform(ctx):\n    return Reader(ctx.manager).read('x')\n",
+     {"iam:ListUsers", "sts:GetCallerIdentity"}),
+], ids=["manager-method", "workflow-callback-and-lazy-attribute", "workflow-in-a-variable", "class-of-another-module"])
 def test_reach_follows_workflows_callbacks_and_lazy_attributes(tmp_path, script, expected):
     for name, source in FAKE_MANAGERS.items():
         (tmp_path / name).write_text(source)

@@ -173,3 +173,80 @@ def test_once_keeps_a_failure():
         with pytest.raises(ValueError):
             once.get()
     assert calls == [1]
+
+
+# --- The call pool: a bulk item's own calls, fanned out under the same bound ----------------------
+
+def test_call_pool_never_runs_more_than_its_size_at_once():
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def call(value):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.02)
+        with lock:
+            active[0] -= 1
+        return value * 2
+
+    with BulkEngine.CallPool(3) as pool:
+        assert pool.gather([(call, n) for n in range(10)]) == [n * 2 for n in range(10)]
+    assert peak[0] == 3
+
+
+def test_call_pool_takes_its_size_from_max_workers(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 2)
+    started = time.monotonic()
+    with BulkEngine.CallPool() as pool:
+        pool.gather([(time.sleep, 0.05)] * 4)
+    assert time.monotonic() - started >= 0.1  # two at a time: two waves
+
+
+def test_engine_workers_share_one_call_pool_without_exceeding_it():
+    """Items on the engine fan out into one pool: the pool's bound holds for the whole run."""
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def call():
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.01)
+        with lock:
+            active[0] -= 1
+
+    with BulkEngine.CallPool(4) as pool:
+        run = engine().run(range(10), lambda item: pool.gather([(call,)] * 6), describe=describe)
+    assert [r.settlement for r in run.runs] == [Settlement.SETTLED] * 10
+    assert peak[0] == 4
+
+
+def test_call_pool_waits_for_every_call_then_raises_the_first_error():
+    finished = []
+
+    def slow():
+        time.sleep(0.05)
+        finished.append("slow")
+
+    def fail(message):
+        raise ValueError(message)
+
+    with BulkEngine.CallPool(4) as pool:
+        with pytest.raises(ValueError, match="first"):
+            pool.gather([(fail, "first"), (slow,), (fail, "second")])
+    assert finished == ["slow"]
+
+
+def test_a_call_made_from_inside_the_pool_runs_inline_instead_of_waiting_on_itself():
+    with BulkEngine.CallPool(1) as pool:
+        assert pool.call(lambda: pool.call(lambda: "nested")) == "nested"
+
+
+def test_call_pool_threads_end_when_it_closes():
+    before = set(threading.enumerate())
+    with BulkEngine.CallPool(3) as pool:
+        pool.gather([(time.sleep, 0.01)] * 3)
+        started = set(threading.enumerate()) - before
+        assert len(started) == 3
+    for thread in started:
+        thread.join(timeout=2)
+    assert not any(thread.is_alive() for thread in started)

@@ -10,9 +10,10 @@ import pytest
 
 import ConnectionSettings as reach
 import DisableUserAccessParser as disable
+import EnrichUserParser as enrich
 import IdentityParser as identity
 import PolicyParser as policy
-from AWSIAMConstants import DISABLE_USER_ACCESS
+from AWSIAMConstants import DISABLE_USER_ACCESS, ENRICH_USER
 from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
 from BulkOutcomes import ItemStatus
 from demo_permissions import (
@@ -57,9 +58,9 @@ REFERENCE = section(README, "## Action reference")
 
 # --- The action reference -------------------------------------------------------------------------
 
-def test_the_reference_documents_eleven_actions():
-    assert len(DEFINITIONS) == 11
-    assert len(re.findall(r"^### ", REFERENCE, re.MULTILINE)) == 11 + 1  # + "Rules every action follows"
+def test_the_reference_documents_every_action_and_nothing_else():
+    assert len(DEFINITIONS) >= 12
+    assert len(re.findall(r"^### ", REFERENCE, re.MULTILINE)) == len(DEFINITIONS) + 1  # + "Rules every action follows"
 
 
 @pytest.mark.parametrize("stem", DEFINITIONS)
@@ -127,6 +128,18 @@ MESSAGES = [
     disable.NO_USER_ENTITIES,
     *disable.REASONS.values(),
     DISABLE_USER_ACCESS.failure("..."),
+    rendered(enrich.ENRICHED, names="<user names>"),
+    rendered(enrich.WITH_INSIGHTS, names="<user names>"),
+    rendered(enrich.FAILED, names="<user names>"),
+    *enrich.REASONS.values(),
+    ENRICH_USER.failure("..."),
+    ENRICH_USER.failure("The platform did not accept the entity enrichment: <error>"),
+    enrich.CONSOLE_WITHOUT_MFA,
+    rendered(enrich.KEY_NEVER_USED, key="<id>"),
+    rendered(enrich.KEY_UNUSED, key="<id>", days="<days>", date="<date>"),
+    rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
+    enrich.DISABLED_FINDING,
+    rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
 ]
 
 
@@ -162,9 +175,48 @@ def test_each_table_is_shown_with_its_columns_in_order(title):
     assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*\n\n{re.escape(header)}\n", REFERENCE)
 
 
+USER_TABLES = {
+    enrich.USER_TABLE.format(name="<user name>"): enrich.USER_COLUMNS,
+    enrich.KEYS_TABLE.format(name="<user name>"): enrich.KEY_COLUMNS,
+}
+
+
+@pytest.mark.parametrize("title", USER_TABLES)
+def test_each_per_user_table_is_shown_with_its_columns_in_order(title):
+    header = "| " + " | ".join(USER_TABLES[title]) + " |"
+    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*[^\n]*\n\n{re.escape(header)}\n", REFERENCE)
+
+
+def a_profile():
+    from datetime import datetime, timezone
+
+    from AWSIAMDatamodels import User
+    from UserProfileModels import UserProfile
+
+    return UserProfile(User({"UserName": "u", "CreateDate": datetime.now(timezone.utc)}))
+
+
+def test_the_user_table_is_shown_with_its_rows_in_order():
+    text = section(REFERENCE, "### Enrich User")
+    table = text.split(f"**Table `{enrich.USER_TABLE.format(name='<user name>')}`:**")[1].split("\n\n")[1]
+    shown = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert shown == [field for field, _ in enrich.user_table(a_profile(), []).rows]
+
+
+def test_the_reference_names_every_entity_property():
+    text = section(REFERENCE, "### Enrich User")
+    for name in enrich.entity_properties(a_profile(), []):
+        # The key slots are listed once, for AccessKey1.
+        slot = re.fullmatch(r"AWSIAM_AccessKey\d_(\w+)", name)
+        if slot:
+            assert f"`AWSIAM_AccessKey1_{slot[1]}`" in text or f"`_{slot[1]}`" in text, name
+        else:
+            assert f"`{name}`" in text, name
+
+
 def test_every_json_example_is_valid_json():
     blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
-    assert len(blocks) == 8  # the policy, five JSON results, a role's trust policy and the key's AssumeRole policy
+    assert len(blocks) == 9  # the policy, six JSON results, a role's trust policy and the key's AssumeRole policy
     for block in blocks:
         json.loads(block)
 

@@ -5,7 +5,10 @@ JSON file named by SOAR_LOCAL_CONFIG:
     {"configuration": {"<Provider>": {"<PropertyName>": value}},
      "entity_details": {"<identifier as sent>": {"additional_properties": {...}}}}
 If SOAR_LOCAL_STATS names a file, end() (and a crash through output_handler) writes
-{"configuration_fetches": N} there, so tests can count platform round trips.
+{"configuration_fetches": N, "platform_calls": [...]} there, so tests can count platform round
+trips and see what the platform would have received: each entry of platform_calls is
+{"endpoint": "UpdateEntities" | "CreateCaseInsight", "body": <the JSON the SDK would POST>}, in
+call order.
 """
 
 import io
@@ -15,7 +18,7 @@ import sys
 
 import SiemplifyUtils
 from ScriptResult import EXECUTION_STATE_FAILED, ScriptResult
-from SiemplifyDataModel import DomainEntityInfo
+from SiemplifyDataModel import DomainEntityInfo, InsightSeverity, InsightType
 from SiemplifyLogger import SiemplifyLogger
 
 CONFIG_ENV = "SOAR_LOCAL_CONFIG"
@@ -26,6 +29,8 @@ REQUIRED_CONTEXT_KEYS = (
     "integration_identifier", "integration_instance", "action_definition_name",
     "original_requesting_user", "default_result_value",
 )
+# What add_entity_insight falls back to when neither triggered_by nor an integration is known.
+INSIGHT_DEFAULT_THREAT_SOURCE = "Siemplify System"
 _ENTITY_FLAGS = ("is_internal", "is_suspicious", "is_artifact", "is_enriched", "is_vulnerable",
                  "is_pivot")
 
@@ -38,6 +43,7 @@ class SiemplifyAction:
         sys.stdout = self._buffer
         SiemplifyUtils._active_action = self
         self._configuration_fetches = 0
+        self._platform_calls = []
 
         self.LOGGER = SiemplifyLogger(self._buffer)
         self.script_name = ""
@@ -55,6 +61,10 @@ class SiemplifyAction:
             raise Exception(f"Script context is missing required keys: {', '.join(missing)}")
 
         self.parameters = dict(context["parameters"] or {})
+        self.case_id = context["case_id"]
+        self.alert_id = context["alert_id"]
+        self.integration_identifier = context["integration_identifier"]
+        self.original_requesting_user = context["original_requesting_user"]
         # Epoch milliseconds at which the platform kills the script; an int, 0 when absent.
         self.execution_deadline_unix_time_ms = int(context.get("execution_deadline_unix_time_ms") or 0)
         self._max_json_result_size = context.get("max_json_result_size", 15)
@@ -90,6 +100,42 @@ class SiemplifyAction:
             siemplify=self, input_dictionary=self.parameters, param_name=param_name,
             default_value=default_value, input_type=input_type, is_mandatory=is_mandatory,
             print_value=print_value)
+
+    # ----- entities and insights ---------------------------------------------------------------
+    def update_entities(self, updated_entities):
+        """One platform call (UpdateEntities) for the whole list. As the SDK does, the flags are
+        first copied into each entity's properties, then each entity goes as its attribute dict."""
+        for entity in updated_entities:
+            entity._update_internal_properties()
+        self._post("UpdateEntities", [entity.to_dict() for entity in updated_entities])
+
+    def add_entity_insight(self, domain_entity_info, message, triggered_by=None,
+                           original_requesting_user=None):
+        """One platform call (CreateCaseInsight): an entity insight of severity warning."""
+        if not triggered_by:
+            triggered_by = (domain_entity_info.additional_properties.get("ThreatSource")
+                            or self.integration_identifier or INSIGHT_DEFAULT_THREAT_SOURCE)
+        self._post("CreateCaseInsight", {
+            "case_id": self.case_id,
+            "alert_identifier": self.alert_id,
+            "triggered_by": triggered_by,
+            "title": "Entity insight",
+            "content": message,
+            "entity_identifier": domain_entity_info.identifier,
+            "severity": InsightSeverity.WARN,
+            "type": InsightType.Entity,
+            "entity_type": domain_entity_info.entity_type,
+            "additional_data": None,
+            "additional_data_type": None,
+            "additional_data_title": None,
+            "original_requesting_user": original_requesting_user,
+        })
+        return True
+
+    def _post(self, endpoint, body):
+        # Serialised now, as the SDK's POST would be: a later change to the entity is not sent,
+        # and a value the platform could not take fails here as it would there.
+        self._platform_calls.append({"endpoint": endpoint, "body": json.loads(json.dumps(body))})
 
     # ----- end -------------------------------------------------------------------------------
     def end(self, message, result_value, execution_state=0):
@@ -139,7 +185,8 @@ class SiemplifyAction:
             SiemplifyUtils._active_action = None
         if write_stats and os.environ.get(STATS_ENV):
             with open(os.environ[STATS_ENV], "w", encoding="utf-8") as f:
-                json.dump({"configuration_fetches": self._configuration_fetches}, f)
+                json.dump({"configuration_fetches": self._configuration_fetches,
+                           "platform_calls": self._platform_calls}, f)
         return self._buffer.getvalue()
 
 

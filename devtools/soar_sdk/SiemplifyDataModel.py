@@ -1,6 +1,17 @@
 """Local stand-in for the platform SDK's SiemplifyDataModel (dev/test only, never packaged)."""
 
 
+class InsightSeverity:
+    INFO = 0
+    WARN = 1
+    ERROR = 2
+
+
+class InsightType:
+    General = 0
+    Entity = 1
+
+
 class EntityTypes:
     # Only the types the project's docs name; the real SDK has more.
     ADDRESS = "ADDRESS"
@@ -36,6 +47,14 @@ class DomainEntityInfo:
 
     def to_dict(self):
         return dict(self.__dict__)
+
+    def _update_internal_properties(self):
+        """What the SDK does before posting entities: the flags also travel as properties, as the
+        strings "True"/"False"."""
+        self.additional_properties["IsInternalAsset"] = str(self.is_internal)
+        self.additional_properties["IsEnriched"] = str(self.is_enriched)
+        self.additional_properties["IsSuspicious"] = str(self.is_suspicious)
+        self.additional_properties["IsVulnerable"] = str(self.is_vulnerable)
 
     def __repr__(self):
         return f"DomainEntityInfo(identifier={self.identifier!r}, entity_type={self.entity_type!r})"

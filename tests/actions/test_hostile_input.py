@@ -56,9 +56,10 @@ def test_hostile_parameter_never_crashes(run_action, action, param, value):
     assert "Unexpected error" not in out.message and "Traceback" not in out.message
 
 
+@pytest.mark.parametrize("action", ["Disable User Access", "Enrich User"])
 @pytest.mark.parametrize("label, value", HOSTILE.items(), ids=HOSTILE.keys())
-def test_hostile_entity_never_crashes(run_action, label, value):
-    out = run_action("Disable User Access", entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])
+def test_hostile_entity_never_crashes(run_action, action, label, value):
+    out = run_action(action, entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])
     assert out.state in (COMPLETED, FAILED)
     assert "Unexpected error" not in out.message and "Traceback" not in out.message
 

@@ -87,6 +87,20 @@ def test_user_arns_are_checked_against_the_roles_account_without_get_caller_iden
     assert iam.list_user_policies(UserName="dana")["PolicyNames"] == []
 
 
+def test_enrich_user_reads_the_roles_account_and_checks_arns_against_it(run_action, iam, role_iam):
+    role_iam.create_user(UserName="dana")
+    role_iam.create_group(GroupName="Developers")
+    role_iam.add_user_to_group(GroupName="Developers", UserName="dana")
+    iam.create_user(UserName="dana")  # same name in the keys' account: not the one enriched
+    entities = [f"arn:aws:iam::{ROLE_ACCOUNT}:user/dana", f"arn:aws:iam::{KEYS_ACCOUNT}:user/dana"]
+    out = run_action("Enrich User", entities=entities, config=ROLE_CONFIG)
+    assert [(entry["EntityResult"]["Status"], entry["EntityResult"]["Arn"]) for entry in out.json_result] == [
+        ("enriched", f"arn:aws:iam::{ROLE_ACCOUNT}:user/dana"), ("not_found", None)]
+    assert [group["GroupName"] for group in out.json_result[0]["EntityResult"]["Groups"]] == ["Developers"]
+    assert out.calls[0] == ASSUME_ROLE and ("sts", "GetCallerIdentity") not in out.calls
+    assert_no_credentials(out.raw_stdout)
+
+
 def test_no_temporary_credential_reaches_the_output_of_a_moto_run(run_action, role_iam):
     role_iam.create_user(UserName="dana")
     out = run_action("List Users", config=ROLE_CONFIG)

@@ -178,7 +178,10 @@ def days_since(value, now):
 def expected_findings(profile, now):
     """The contract's risk findings, worked out here independently of the widget's script."""
     found = []
-    if profile.get("ConsoleAccess") and not profile.get("MFADevices"):
+    console = profile.get("ConsoleAccess")
+    if isinstance(console, dict):  # {"Enabled": ..., "CreateDate": ..., "PasswordResetRequired": ...}
+        console = console.get("Enabled", True)
+    if console and not profile.get("MFADevices"):
         found.append("Console access without MFA")
     for key in profile.get("AccessKeys") or []:
         if key["Status"] != "Active":
@@ -215,7 +218,8 @@ def test_enrich_shows_one_card_per_user_with_its_findings_first(browser, samples
     result = samples["EnrichUser"]
     now = datetime.datetime.now(datetime.timezone.utc)
     page = rendered(browser, "EnrichUser", result)
-    profiles = [item for item in result if item["EntityResult"].get("UserName")]
+    profiles = [item for item in result if item["EntityResult"].get("Status", "enriched") == "enriched"
+                and item["EntityResult"].get("UserName")]
     assert len(page.texts("section[data-user]")) == len(profiles) >= 3
     for item in profiles:
         profile = item["EntityResult"]
@@ -264,6 +268,11 @@ def test_enrich_shows_markup_in_a_tag_as_text(browser, samples):
 def test_enrich_reports_a_user_that_was_not_found(browser, samples):
     page = rendered(browser, "EnrichUser", samples["EnrichUser"])
     assert "GHOST" in page.text()
+    # Reported as not enriched, with its reason, even though the entry names the user it tried.
+    missing = page.js("const card = document.querySelector('section[data-entity=\"GHOST\"]');"
+                      "return card && card.innerText;")
+    assert missing and "not found" in missing and "No IAM user with this name exists in the account." in missing
+    assert page.js("return document.querySelector('section[data-user=\"ghost\"]')") is None
 
 
 # ---------------------------------------------------------------- every widget

@@ -21,10 +21,18 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     out = proc.stdout
     for action in ("Ping", "Create a User", "Create a Group", "Create a Policy", "Attach a Policy",
                    "Add a User to a Group", "List Users", "List Groups", "List Policies",
-                   "Remove a User from a Group", "Disable User Access"):
+                   "Remove a User from a Group", "Disable User Access", "Enrich User"):
         assert f"\n> {action}\n" in out, action
     assert "DEMO FAILED" not in out
     assert out.rstrip().splitlines()[-1].startswith("Demo complete: every step behaved as expected (")
+    # Step 8: Bob.Jones enriched before and after he is disabled; only the second run has an insight.
+    step8 = out[out.index("8. Enrich User"):out.index("9. Did access really change?")]
+    before, after = step8.split("\n> Disable User Access\n")
+    assert "AWSIAM_Disabled                   | False" in before and "Insight on the entity" not in before
+    assert "AWSIAM_Disabled                   | True" in after
+    assert ("Insight on the entity BOB.JONES (triggered by AWSIAM):\n"
+            "    | AWS IAM user Bob.Jones has 1 risk finding:\n"
+            "    | - Access is disabled: the deny-all inline policy DisableUserAccessPolicy is on the user.") in after
     # Step 9: the access each user really has, with their own key, under moto's enforcement.
     after = out[out.index("9. Did access really change?"):]
     assert "alice     | developer | allowed      | allowed      | allowed      | AccessDenied" in after

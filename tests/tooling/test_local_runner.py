@@ -95,6 +95,33 @@ def test_runs_by_stem_and_passes_entity_details(echo):
     assert out.json_result["endpoint"] is None
 
 
+ENRICHER = '''
+    from SiemplifyAction import SiemplifyAction
+
+    siemplify = SiemplifyAction()
+    entity, = siemplify.target_entities
+    entity.additional_properties["AWSIAM_Groups"] = "Developers"
+    entity.is_enriched = True
+    siemplify.update_entities([entity])
+    siemplify.add_entity_insight(entity, "bob has console access without MFA.", triggered_by="AWSIAM")
+    siemplify.end("Enriched.", True)
+'''
+
+
+def test_what_reached_the_platform_is_on_the_output(fake_repo):
+    fake_repo("Enrich", "Enrich", ENRICHER)
+
+    out = run_script("Enrich", entities=["bob"])
+
+    assert [call["endpoint"] for call in out.platform_calls] == ["UpdateEntities", "CreateCaseInsight"]
+    (entity,), = out.entity_updates
+    assert entity["identifier"] == "BOB" and entity["is_enriched"] is True
+    assert entity["additional_properties"]["AWSIAM_Groups"] == "Developers"
+    assert entity["additional_properties"]["IsEnriched"] == "True"
+    assert [(insight["entity_identifier"], insight["content"]) for insight in out.insights] == [
+        ("BOB", "bob has console access without MFA.")]
+
+
 def test_secret_is_not_in_the_output(echo):
     out = run_script("Echo Things", {}, CONFIG)
 

@@ -283,3 +283,74 @@ def test_construct_csv_puts_the_header_first():
     assert sorted(header) == ["A", "B"]
     assert dict(zip(header, lines[1].split(","))) == {"A": "1", "B": "x y"}
     assert dict(zip(header, lines[2].split(","))) == {"A": "2", "B": ""}
+
+
+# ----- enrichment: update_entities and add_entity_insight -------------------------------------
+
+ENRICHER = '''
+    from SiemplifyAction import SiemplifyAction
+    from SiemplifyUtils import output_handler
+
+    @output_handler
+    def main():
+        siemplify = SiemplifyAction()
+        alice, bob = siemplify.target_entities
+        alice.additional_properties["AWSIAM_UserName"] = "Alice.Smith"
+        alice.is_enriched = True
+        siemplify.update_entities([alice, bob])
+        # A change after the call is not part of what was sent.
+        alice.additional_properties["AWSIAM_UserName"] = "changed later"
+        siemplify.add_entity_insight(alice, "Alice.Smith has console access without MFA.", triggered_by="AWSIAM")
+        siemplify.add_entity_insight(bob, "No source given.")
+        siemplify.end("Done.", True)
+
+    if __name__ == "__main__":
+        main()
+'''
+
+
+def read_platform_calls(local_source_stats):
+    return json.loads(local_source_stats.read_text())["platform_calls"]
+
+
+def test_update_entities_posts_every_entity_with_its_flags_as_properties(write_script, local_source, tmp_path, run):
+    run(write_script(ENRICHER), context(target_entities=USERS))
+
+    calls = read_platform_calls(tmp_path / "stats.json")
+    assert [call["endpoint"] for call in calls] == ["UpdateEntities", "CreateCaseInsight", "CreateCaseInsight"]
+    alice, bob = calls[0]["body"]
+    assert alice["identifier"] == "ALICE.SMITH" and alice["entity_type"] == "USERUNIQNAME"
+    assert alice["is_enriched"] is True and bob["is_enriched"] is False
+    assert alice["additional_properties"] == {
+        "OriginalIdentifier": "Alice.Smith", "AWSIAM_UserName": "Alice.Smith",
+        "IsInternalAsset": "False", "IsEnriched": "True", "IsSuspicious": "False", "IsVulnerable": "False",
+    }
+    assert bob["additional_properties"]["IsEnriched"] == "False"
+
+
+def test_add_entity_insight_posts_what_create_case_insight_receives(write_script, local_source, tmp_path, run):
+    run(write_script(ENRICHER), context(target_entities=USERS))
+
+    _, first, second = read_platform_calls(tmp_path / "stats.json")
+    assert first["body"] == {
+        "case_id": 1, "alert_identifier": "LOCAL-ALERT-1", "triggered_by": "AWSIAM", "title": "Entity insight",
+        "content": "Alice.Smith has console access without MFA.", "entity_identifier": "ALICE.SMITH",
+        "severity": 1, "type": 1, "entity_type": "USERUNIQNAME", "additional_data": None,
+        "additional_data_type": None, "additional_data_title": None, "original_requesting_user": None,
+    }
+    # Without triggered_by the SDK falls back to the integration's identifier.
+    assert second["body"]["triggered_by"] == "AWSIAM"
+
+
+def test_add_entity_insight_prefers_the_entitys_threat_source(write_script, local_source, tmp_path, run):
+    local_source.write(entity_details={"bob": {"additional_properties": {"ThreatSource": "Mandiant"}}})
+
+    run(write_script(ENRICHER), context(target_entities=USERS))
+
+    assert read_platform_calls(tmp_path / "stats.json")[2]["body"]["triggered_by"] == "Mandiant"
+
+
+def test_a_run_without_platform_calls_records_none(probe, run, tmp_path):
+    run(probe, context())
+
+    assert read_platform_calls(tmp_path / "stats.json") == []

@@ -1,0 +1,22 @@
+"""Enrich User: what each IAM user among the case's User entities holds, on the entity, in the
+JSON result and tables, with an insight for each user that has a risk finding."""
+
+from datetime import datetime, timezone
+
+import EnrichUserParser as parser
+from ActionRunner import run_action
+from AWSIAMConstants import ENRICH_USER
+from Enrichment import Enrichment
+from SiemplifyDataModel import EntityTypes
+from UserAccessModels import lookup_text
+
+
+def perform(ctx):
+    users = [entity for entity in ctx.target_entities if entity.entity_type == EntityTypes.USER]
+    # No User entity, no AWS call: a case without IAM users is normal.
+    run = Enrichment(ctx.manager, ctx.bulk).enrich_users([lookup_text(entity) for entity in users]) if users else None
+    return parser.enrich_result(users, run, now=datetime.now(timezone.utc))
+
+
+if __name__ == "__main__":
+    run_action(ENRICH_USER, perform)

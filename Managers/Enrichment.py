@@ -1,0 +1,119 @@
+"""Enrich User on the bulk engine: each User entity resolved to an IAM user and read in full.
+
+Users run concurrently on the engine, and each user's independent reads run concurrently too.
+Every IAM call of the run, the resolution's included, goes through one CallPool of MAX_WORKERS,
+so no more calls are in flight than boto3's connection pool holds, however many users fan out
+at once. A user costs GetUser, then six reads at once (access keys, groups, attached and inline
+policies, MFA devices, login profile), and one GetAccessKeyLastUsed per key as soon as the keys
+are listed.
+"""
+
+from typing import Sequence
+
+from AWSIAMDatamodels import User
+from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
+from AWSIAMManager import AWSIAMManager
+from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement
+from UserAccessModels import parse_user_reference
+from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
+from UserResolution import Missing, UserResolver
+
+_CAUSE_OF = {
+    Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,
+    Missing.NAME_TOO_LONG: EnrichCause.NAME_TOO_LONG,
+    Missing.OTHER_ACCOUNT: EnrichCause.OTHER_ACCOUNT,
+    Missing.NO_SUCH_USER: EnrichCause.NO_SUCH_USER,
+}
+
+
+class Enrichment:
+    def __init__(self, manager: AWSIAMManager, engine: BulkEngine):
+        self.manager = manager
+        self.engine = engine
+
+    def enrich_users(self, lookups: Sequence[str]) -> EnrichRun:
+        """The profile of each user named by an entity. Needs iam:GetUser, iam:ListGroupsForUser,
+        iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:ListAccessKeys, iam:GetAccessKeyLastUsed,
+        iam:ListMFADevices, iam:GetLoginProfile, and what UserResolver.resolve needs.
+        A connection or credential failure stops the run; every other error is the user's own."""
+        with CallPool() as pool:
+            reader = _ProfileReader(self.manager, pool)
+            run = self.engine.run(lookups, reader.enrich, describe=_describe)
+        return EnrichRun(tuple(_enrich_outcome(item, run.stopped_by) for item in run.runs), error=run.stopped_by)
+
+
+class _ProfileReader:
+    """Runs on the engine's workers; every IAM call it makes goes through the pool."""
+
+    def __init__(self, manager: AWSIAMManager, pool: CallPool):
+        self.manager = manager
+        self.pool = pool
+        self.resolver = UserResolver(manager, call=pool.call)
+
+    def enrich(self, lookup: str) -> EnrichOutcome:
+        try:
+            # GetUser is the existence check, and the profile's first part.
+            found = self.resolver.resolve(lookup, lambda name: self.pool.call(self.manager.get_user, name))
+        except (ConnectionFailure, DeadlineReached):
+            raise
+        except AWSIAMError as err:
+            return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), error=err)
+        if not found.found:
+            return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        user = found.value
+        try:
+            profile = self._profile(user)
+        except (ConnectionFailure, DeadlineReached):
+            raise
+        except NotFound:  # deleted between GetUser and the reads after it
+            return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, user.name, user.arn, cause=EnrichCause.NO_SUCH_USER)
+        except AWSIAMError as err:
+            return EnrichOutcome(lookup, EnrichStatus.FAILED, user.name, user.arn, error=err)
+        return EnrichOutcome(lookup, EnrichStatus.ENRICHED, user.name, user.arn, profile=profile)
+
+    def _profile(self, user: User) -> UserProfile:
+        name = user.name
+        # The key list goes to the pool first, and each key's last use as soon as it is back,
+        # without waiting for the other five reads: that keeps the run's longest chain short.
+        listed = self.pool.submit(self.manager.list_access_keys, name)
+        others = [self.pool.submit(read, name) for read in (
+            self.manager.list_groups_for_user,
+            self.manager.list_attached_user_policies,
+            self.manager.list_user_policies,
+            self.manager.list_mfa_devices,
+            self.manager.get_login_profile,
+        )]
+        last_uses = [] if listed.exception() else [self.pool.submit(self._with_last_use, key) for key in listed.result()]
+        groups, attached, inline, devices, login, _ = self.pool.results([*others, listed])
+        keys = [key for key in self.pool.results(last_uses) if key is not None]
+        return UserProfile(user, tuple(groups), tuple(attached), tuple(inline), tuple(keys), tuple(devices), login)
+
+    def _with_last_use(self, key: AccessKey) -> AccessKey | None:
+        try:
+            return key.with_last_used(self.manager.get_access_key_last_used(key.id))
+        except NotFound:  # the key was deleted since it was listed
+            return None
+
+
+def _enrich_outcome(item: ItemRun, stopped_by: Exception | None) -> EnrichOutcome:
+    lookup = item.item
+    if item.settlement is Settlement.SETTLED:
+        return item.value
+    if item.settlement is Settlement.FAILED:
+        return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), error=item.error)
+    if item.settlement is Settlement.UNANSWERED:
+        cause = EnrichCause.UNANSWERED
+    else:
+        cause = EnrichCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else EnrichCause.NOT_ATTEMPTED
+    return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), cause=cause)
+
+
+def _describe(item: ItemRun) -> str:
+    if item.settlement is Settlement.SETTLED:
+        return item.value.status.value.replace("_", " ")
+    return item.settlement.value.replace("_", " ")
+
+
+def _name_in(lookup: str) -> str | None:
+    reference = parse_user_reference(lookup)
+    return reference.name if reference else None

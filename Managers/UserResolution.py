@@ -1,0 +1,77 @@
+"""How a User entity becomes an IAM user, the same way for every action on User entities.
+
+The action's own first call on the user doubles as the existence check: it is tried with the name
+as given, and only when IAM answers NoSuchEntity is the account listed (once per run) to find the
+real spelling, since the platform upper-cases identifiers."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Callable, Generic, TypeVar
+
+from AWSIAMExceptions import NotFound
+from UserAccessModels import DisableCause, parse_user_reference, unusable_cause
+
+Value = TypeVar("Value")
+
+
+class Missing(StrEnum):
+    """Why an entity names no IAM user of this account."""
+
+    NOT_A_USER_NAME = "not_a_user_name"
+    NAME_TOO_LONG = "name_too_long"
+    OTHER_ACCOUNT = "other_account"
+    NO_SUCH_USER = "no_such_user"
+
+
+@dataclass(frozen=True)
+class Resolution(Generic[Value]):
+    """The user an entity names. When found, `value` is what the action's call returned for the
+    real name; otherwise `missing` says why. `user_name` is the best name known either way;
+    `arn` is known only from an ARN entity or the user listing."""
+
+    user_name: str | None
+    arn: str | None = None
+    value: Value | None = None
+    missing: Missing | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.missing is None
+
+
+# Why a text is no user name at all, as UserAccessModels tells it.
+_UNUSABLE = {DisableCause.NOT_A_USER_NAME: Missing.NOT_A_USER_NAME, DisableCause.NAME_TOO_LONG: Missing.NAME_TOO_LONG}
+
+
+def _direct(function: Callable[..., Any], *args) -> Any:
+    return function(*args)
+
+
+class UserResolver:
+    """`call` runs each of the resolver's own reads (the caller identity, the user listing); a
+    workflow that bounds its calls passes its pool's `call` here."""
+
+    def __init__(self, manager, *, call: Callable[..., Any] = _direct):
+        self.manager = manager
+        self._call = call
+
+    def resolve(self, lookup: str, act: Callable[[str], Value]) -> Resolution[Value]:
+        """Apply `act` to the IAM user that `lookup` (an entity's text) names.
+        Needs what `act` needs; iam:ListUsers when the name's case differs; sts:GetCallerIdentity for ARNs."""
+        reference = parse_user_reference(lookup)
+        if reference is None:
+            return Resolution(None, missing=_UNUSABLE[unusable_cause(lookup)])
+        if reference.account and not self._call(self.manager.is_own_account, reference.partition, reference.account):
+            # Same-named users exist in many accounts; acting on ours for another's ARN would be wrong.
+            return Resolution(reference.name, missing=Missing.OTHER_ACCOUNT)
+        try:
+            return Resolution(reference.name, reference.arn, act(reference.name))
+        except NotFound:
+            pass
+        user = self._call(self.manager.users_by_lower_name).get(reference.name.lower())
+        if user is None or user.name == reference.name:
+            return Resolution(reference.name, missing=Missing.NO_SUCH_USER)
+        try:
+            return Resolution(user.name, user.arn, act(user.name))
+        except NotFound:  # deleted in between
+            return Resolution(user.name, user.arn, missing=Missing.NO_SUCH_USER)
