@@ -43,7 +43,7 @@ from AWSIAMExceptions import (
     RoleNotAssumed,
     Throttled,
 )
-from BulkEngine import MAX_WORKERS, Deadline, Once
+from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
 from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
@@ -159,7 +159,8 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
         # A call never waits on AWS past the deadline.
         read_timeout=max(1, min(READ_TIMEOUT_SECONDS, deadline.seconds_left())),
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-        max_pool_connections=MAX_WORKERS,
+        # One connection per call that may be in flight at once.
+        max_pool_connections=max(MAX_WORKERS, MAX_READS_IN_FLIGHT),
     )
     client = _session().client(
         service,

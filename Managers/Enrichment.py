@@ -1,7 +1,7 @@
 """Enrich User on the bulk engine: each User entity resolved to an IAM user and read in full.
 
 Users run concurrently on the engine, and each user's independent reads run concurrently too.
-Every IAM call of the run, the resolution's included, goes through one CallPool of MAX_WORKERS,
+Every IAM call of the run, the resolution's included, goes through one CallPool of MAX_READS_IN_FLIGHT,
 so no more calls are in flight than boto3's connection pool holds, however many users fan out
 at once. A user costs GetUser, then six reads at once (access keys, groups, attached and inline
 policies, MFA devices, login profile), and one GetAccessKeyLastUsed per key as soon as the keys

@@ -210,6 +210,7 @@ def stub_aws(run_action, monkeypatch):
     import BulkEngine
 
     monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+    monkeypatch.setattr(BulkEngine, "MAX_READS_IN_FLIGHT", 1)
     with StubbedAWS() as stubbed:
         monkeypatch.setattr(AWSIAMManager, "_new_client", lambda service, **kwargs: stubbed.clients[service])
         yield stubbed

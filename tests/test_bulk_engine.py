@@ -194,8 +194,8 @@ def test_call_pool_never_runs_more_than_its_size_at_once():
     assert peak[0] == 3
 
 
-def test_call_pool_takes_its_size_from_max_workers(monkeypatch):
-    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 2)
+def test_call_pool_takes_its_size_from_max_reads_in_flight(monkeypatch):
+    monkeypatch.setattr(BulkEngine, "MAX_READS_IN_FLIGHT", 2)
     started = time.monotonic()
     with BulkEngine.CallPool() as pool:
         pool.gather([(time.sleep, 0.05)] * 4)

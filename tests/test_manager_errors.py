@@ -76,7 +76,7 @@ def test_client_is_configured_for_timeouts_retries_region_and_ssl(aws):
     config = manager.iam.meta.config
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
     assert config.retries == {"mode": "standard", "total_max_attempts": 10}
-    assert config.max_pool_connections == 8  # one connection per bulk worker
+    assert config.max_pool_connections == 16  # one connection per call that may be in flight
     assert manager.iam._request_signer._region_name == "us-east-1"  # IAM signs in us-east-1
     assert manager.iam._endpoint.http_session._verify is False
 

@@ -629,16 +629,12 @@ def test_users_and_their_reads_overlap_within_the_connection_pool_bound(run_acti
         return client
 
     monkeypatch.setattr(AWSIAMManager, "_new_client", slow_client)
-    started = time.monotonic()
     out = run_action(ACTION, entities=[(f"user{index}", USER) for index in range(10)])
-    elapsed = time.monotonic() - started
 
     assert out.lines[0] == ENRICHED.format(", ".join(f"user{index}" for index in range(10)))
     assert len(out.iam_calls) == 10 * 8
-    # 80 calls of 50 ms: 4 s one after another, 0.5 s at 8 at a time (plus moto's own work,
-    # which shares the GIL, hence the loose bound).
-    assert peak[0] == BulkEngine.MAX_WORKERS
-    assert elapsed < 3.0, elapsed
+    # The reads of all ten users share one bound; `make bench` measures what it buys.
+    assert peak[0] == BulkEngine.MAX_READS_IN_FLIGHT
 
 
 def test_a_failed_key_listing_fails_the_user_after_its_other_reads(stub_aws, run_action):
