@@ -68,6 +68,11 @@ class ActionOutput:
     platform_calls: list = field(default_factory=list)  # [{"endpoint", "body"}] in call order
 
     @property
+    def lines(self):
+        """The message's lines: a bulk action words one outcome per line."""
+        return self.message.split("\n")
+
+    @property
     def state_name(self):
         return STATE_NAMES.get(self.state, str(self.state))
 
