@@ -232,7 +232,7 @@ def test_the_deadline_ends_create_a_user_with_an_exact_partial_report(run_script
 
 
 def test_the_deadline_ends_disable_user_access_with_every_entity_reported(run_script, fault_proxy, server_iam):
-    users = names(30)
+    users = names(40)
     for user in users:
         server_iam.create_user(UserName=user)
     fault_proxy.configure(latency_ms=700)
@@ -258,13 +258,15 @@ ALWAYS_THROTTLED = dict(rule=lambda action, params, occurrence: "throttling" if 
 
 def test_throttling_that_outlasts_the_deadline_is_reported_not_done(run_script, fault_proxy, server_iam):
     fault_proxy.configure(**ALWAYS_THROTTLED)
-    out = run_script("Create a User", {"User Name": "alice"}, endpoint_url=fault_proxy.url, deadline_seconds=4)
+    # Attempts enough that only the deadline can end the retries.
+    out = run_script("Create a User", {"User Name": "alice"}, endpoint_url=fault_proxy.url, deadline_seconds=5,
+                     overrides={"AWSIAMConstants.MAX_ATTEMPTS": 100})
     assert_clean(out)
     cut = f"{THROTTLED} (not retried: the platform's execution deadline left no time to try again)"
     assert out.lines == [f"Error executing action 'Create a User'. Reason: {cut}",
                          f"Could not add the following users to IAM: alice. {cut}"]
     assert existing_users(server_iam) == set()
-    assert 2 <= fault_proxy.count("CreateUser") < 10  # retried while the deadline allowed
+    assert fault_proxy.count("CreateUser") >= 2  # retried while the deadline allowed
 
 
 def test_throttling_is_retried_a_bounded_number_of_times(run_script, fault_proxy, server_iam):
