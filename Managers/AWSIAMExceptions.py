@@ -47,6 +47,10 @@ class MalformedPolicy(AWSIAMError):
     """MalformedPolicyDocument."""
 
 
+class Unmodifiable(AWSIAMError):
+    """UnmodifiableEntity: IAM lets only the owning AWS service change the entity (a service-linked role)."""
+
+
 class Throttled(AWSIAMError):
     """AWS kept throttling the call past every retry the attempts or the deadline allowed."""
 

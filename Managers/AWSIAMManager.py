@@ -42,11 +42,10 @@ from AWSIAMExceptions import (
     NotFound,
     RoleNotAssumed,
     Throttled,
+    Unmodifiable,
 )
 from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
 from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
-from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
-from PolicyModels import AttachOutcome, AttachStatus, PolicyMatch, PolicyReference
 from UserProfileModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
@@ -54,6 +53,7 @@ _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "EntityAlreadyExists": AlreadyExists,
     "LimitExceeded": LimitExceeded,
     "MalformedPolicyDocument": MalformedPolicy,
+    "UnmodifiableEntity": Unmodifiable,
     "ValidationError": InvalidInput,
     "InvalidInput": InvalidInput,
     "Throttling": Throttled,
@@ -293,6 +293,11 @@ class AWSIAMManager:
         with translated("GetPolicy"):
             return Policy(self.iam.get_policy(PolicyArn=policy_arn)["Policy"])
 
+    def list_user_tags(self, user_name: str) -> dict[str, str]:
+        """The user's tags as {key: value}: at most 50, so one call. Needs iam:ListUserTags."""
+        items, _ = self._collect("list_user_tags", "Tags", None, UserName=user_name)
+        return {item["Key"]: item["Value"] for item in items}
+
     def get_caller_identity(self) -> CallerIdentity:
         """Account and ARN of the integration's own credentials. Needs no permission (sts:GetCallerIdentity)."""
         with translated("GetCallerIdentity"):
@@ -384,62 +389,43 @@ class AWSIAMManager:
         with translated(operation):
             getattr(self.iam, xform_name(operation))(**{name_key: identity_name, "PolicyArn": policy_arn})
 
+    def detach_policy(self, identity_type: str, identity_name: str, policy_arn: str) -> None:
+        """Detach a managed policy from a user, group or role.
+        Needs iam:DetachUserPolicy, iam:DetachGroupPolicy or iam:DetachRolePolicy."""
+        operation, name_key = _DETACH_BY_IDENTITY_TYPE[identity_type]
+        with translated(operation):
+            getattr(self.iam, xform_name(operation))(**{name_key: identity_name, "PolicyArn": policy_arn})
+
     def put_user_policy(self, user_name: str, policy_name: str, document: str) -> None:
         """Create or replace one inline policy of a user. Needs iam:PutUserPolicy."""
         with translated("PutUserPolicy"):
             self.iam.put_user_policy(UserName=user_name, PolicyName=policy_name, PolicyDocument=document)
 
-    # --- Policy resolution ------------------------------------------------------------------
+    def delete_user_policy(self, user_name: str, policy_name: str) -> None:
+        """Delete one inline policy of a user. Needs iam:DeleteUserPolicy."""
+        with translated("DeleteUserPolicy"):
+            self.iam.delete_user_policy(UserName=user_name, PolicyName=policy_name)
 
-    def find_policy(self, name: str) -> PolicyMatch | None:
-        """The managed policy a friendly name means; customer-managed wins over AWS-managed.
-        Needs sts:GetCallerIdentity, iam:GetPolicy and, for policies with a path, iam:ListPolicies."""
-        caller = self.caller()
-        # Both direct reads are made even when the first one hits: the second is what tells the
-        # analyst that an AWS-managed policy of the same name was passed over. It keeps the
-        # common case at four calls (STS, two GetPolicy, the attach) whichever kind it is.
-        customer = self._policy_or_none(f"arn:{self.partition}:iam::{caller.account}:policy/{name}")
-        aws_managed = self._policy_or_none(f"arn:{self.partition}:iam::aws:policy/{name}")
-        if customer is None and aws_managed is None:
-            customer, aws_managed = self._scan_policies_named(name)
-        if customer is not None:
-            return PolicyMatch(customer.arn, shadowed_arn=aws_managed.arn if aws_managed else None)
-        return PolicyMatch(aws_managed.arn) if aws_managed is not None else None
+    def put_role_policy(self, role_name: str, policy_name: str, document: str) -> None:
+        """Create or replace one inline policy of a role. Needs iam:PutRolePolicy."""
+        with translated("PutRolePolicy"):
+            self.iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=document)
 
-    def _policy_or_none(self, policy_arn: str) -> Policy | None:
-        try:
-            return self.get_policy(policy_arn)
-        except NotFound:
-            return None
+    def update_access_key(self, user_name: str, access_key_id: str, *, active: bool) -> None:
+        """Set one access key Active or Inactive. Needs iam:UpdateAccessKey."""
+        with translated("UpdateAccessKey"):
+            self.iam.update_access_key(UserName=user_name, AccessKeyId=access_key_id,
+                                       Status="Active" if active else "Inactive")
 
-    def _scan_policies_named(self, name: str) -> tuple[Policy | None, Policy | None]:
-        """(customer-managed, AWS-managed) policies called `name` under any path. Policy names are
-        unique per kind regardless of case and path, so each kind has at most one."""
-        items, _ = self._collect("list_policies", "Policies", None, Scope="All")
-        found = {}
-        for item in items:
-            if item["PolicyName"].lower() == name.lower():
-                policy = Policy(item)
-                found[policy.is_aws_managed] = policy
-        return found.get(False), found.get(True)
+    def tag_user(self, user_name: str, key: str, value: str) -> None:
+        """Add one tag to a user, or replace the value of a tag with that key. Needs iam:TagUser."""
+        with translated("TagUser"):
+            self.iam.tag_user(UserName=user_name, Tags=[{"Key": key, "Value": value}])
 
-    def attach_managed_policy(self, identity_type: str, identity_name: str, policy: PolicyReference) -> AttachOutcome:
-        """Resolve the policy (unless given as an ARN) and attach it to the user, group or role.
-        Needs what find_policy needs, plus iam:Attach{User,Group,Role}Policy."""
-        match = PolicyMatch(policy.arn) if policy.arn else self.find_policy(policy.name)
-        if match is None:
-            return AttachOutcome(AttachStatus.POLICY_MISSING)
-        try:
-            self.attach_policy(identity_type, identity_name, match.arn)
-        except NotFound:
-            # NoSuchEntity covers a missing identity and a missing policy alike. A resolved policy
-            # was just read; only an ARN taken on trust needs the one extra read to tell them apart.
-            if policy.arn and self._policy_or_none(policy.arn) is None:
-                return AttachOutcome(AttachStatus.POLICY_MISSING)
-            return AttachOutcome(AttachStatus.IDENTITY_MISSING, match)
-        except LimitExceeded:
-            return AttachOutcome(AttachStatus.LIMIT_EXCEEDED, match)
-        return AttachOutcome(AttachStatus.ATTACHED, match)
+    def untag_user(self, user_name: str, key: str) -> None:
+        """Remove one tag from a user; a key the user does not carry is no error. Needs iam:UntagUser."""
+        with translated("UntagUser"):
+            self.iam.untag_user(UserName=user_name, TagKeys=[key])
 
     # --- Per-run caches ---------------------------------------------------------------------
 
@@ -456,6 +442,11 @@ class AWSIAMManager:
     def _list_users_by_lower_name(self) -> dict[str, User]:
         return {user.name.lower(): user for user in self.all_users()}
 
+    def all_policies(self) -> list[Policy]:
+        """Every managed policy, AWS's and the account's, 1000 per call. Needs iam:ListPolicies."""
+        items, _ = self._collect("list_policies", "Policies", None, Scope="All")
+        return [Policy(item) for item in items]
+
     def all_users(self) -> list[User]:
         """Every user of the account, 1000 per call. Needs iam:ListUsers."""
         items, _ = self._collect("list_users", "Users", None)
@@ -466,4 +457,9 @@ _ATTACH_BY_IDENTITY_TYPE = {
     "User": ("AttachUserPolicy", "UserName"),
     "Group": ("AttachGroupPolicy", "GroupName"),
     "Role": ("AttachRolePolicy", "RoleName"),
+}
+_DETACH_BY_IDENTITY_TYPE = {
+    "User": ("DetachUserPolicy", "UserName"),
+    "Group": ("DetachGroupPolicy", "GroupName"),
+    "Role": ("DetachRolePolicy", "RoleName"),
 }

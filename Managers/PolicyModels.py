@@ -1,5 +1,5 @@
 """Inputs and outcomes of the policy actions: the DDL values, a policy given by name or ARN, and
-what Attach a Policy did."""
+what Attach a Policy and Detach a Policy did."""
 
 import re
 from dataclasses import dataclass
@@ -57,6 +57,34 @@ class PolicyMatch:
     shadowed_arn: str | None = None
 
 
+class PolicyInputProblem(StrEnum):
+    """Why an Attach/Detach request fails the local check, before any call."""
+
+    INVALID_NAME = "invalid_name"
+    INVALID_POLICY_ARN = "invalid_policy_arn"
+
+
+@dataclass(frozen=True)
+class PolicyTarget:
+    """Attach/Detach's three parameters, checked: `policy` is None exactly when `problem` is set."""
+
+    identity_type: IdentityType
+    identity: str
+    policy_text: str
+    policy: PolicyReference | None
+    problem: PolicyInputProblem | None = None
+
+
+def check_policy_target(identity_type: IdentityType, identity: str, policy_text: str) -> PolicyTarget:
+    policy = parse_policy_reference(policy_text)
+    if policy is not None and is_valid_name(identity, identity_type.kind):
+        return PolicyTarget(identity_type, identity, policy_text, policy)
+    # A malformed ARN gets its own sentence; any other bad value breaks the naming rule.
+    arn_given = policy is None and policy_text.startswith("arn:")
+    problem = PolicyInputProblem.INVALID_POLICY_ARN if arn_given else PolicyInputProblem.INVALID_NAME
+    return PolicyTarget(identity_type, identity, policy_text, None, problem)
+
+
 class AttachStatus(StrEnum):
     ATTACHED = "attached"
     POLICY_MISSING = "policy_missing"
@@ -67,4 +95,17 @@ class AttachStatus(StrEnum):
 @dataclass(frozen=True)
 class AttachOutcome:
     status: AttachStatus
+    match: PolicyMatch | None = None
+
+
+class DetachStatus(StrEnum):
+    DETACHED = "detached"
+    NOT_ATTACHED = "not_attached"
+    POLICY_MISSING = "policy_missing"
+    IDENTITY_MISSING = "identity_missing"
+
+
+@dataclass(frozen=True)
+class DetachOutcome:
+    status: DetachStatus
     match: PolicyMatch | None = None

@@ -1,4 +1,4 @@
-"""Wording, JSON results and tables of Create a Policy, List Policies and Attach a Policy."""
+"""Wording, JSON results and tables of Create a Policy, List Policies, Attach a Policy and Detach a Policy."""
 
 from ActionResults import ActionResult, Table
 from AWSIAMConstants import MAX_NAME_LENGTH
@@ -7,7 +7,15 @@ from AWSIAMParser import shown
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
 from InputValidation import NameProblem, name_problem
 from PolicyDocuments import MalformedDocument
-from PolicyModels import AttachOutcome, AttachStatus, IdentityType
+from PolicyModels import (
+    AttachOutcome,
+    AttachStatus,
+    DetachOutcome,
+    DetachStatus,
+    IdentityType,
+    PolicyInputProblem,
+    PolicyTarget,
+)
 
 # Create a Policy
 CREATED = "{name} policy was successfully created"
@@ -34,11 +42,27 @@ NOT_ATTACHED = "Could not attach {policy} to {identity_type}: {identity}"
 INVALID_NAME = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
 INVALID_POLICY_ARN = ". A policy ARN must look like arn:aws:iam::123456789012:policy/Name."
 NAME_TOO_LONG = ". {Kind} names must be at most {limit} characters."
+IDENTITY_MISSING = ". The {kind} {identity} cannot be found."
+POLICY_MISSING = ". The policy {policy} cannot be found."
 ATTACH_REFUSALS = {
-    AttachStatus.IDENTITY_MISSING: ". The {kind} {identity} cannot be found.",
-    AttachStatus.POLICY_MISSING: ". The policy {policy} cannot be found.",
+    AttachStatus.IDENTITY_MISSING: IDENTITY_MISSING,
+    AttachStatus.POLICY_MISSING: POLICY_MISSING,
     AttachStatus.LIMIT_EXCEEDED: " because it attempted to create resources beyond the current AWS account limits.",
 }
+
+# Detach a Policy: Attach's sentences, the other way round.
+DETACHED = "Policy was detached from {identity_type}: {identity}"
+DETACH_SHADOWED = (
+    ". An AWS managed policy is also named {name}; the customer managed policy {arn} was detached"
+    " instead of {shadowed_arn}."
+)
+IS_NOT_ATTACHED = "Policy {policy} is not attached to {identity_type}: {identity}"
+NOT_ATTACHED_SHADOWED = (
+    ". An AWS managed policy is also named {name}; only the customer managed policy {arn} was looked"
+    " for. To detach {shadowed_arn}, give its ARN."
+)
+NOT_DETACHED = "Could not detach {policy} from {identity_type}: {identity}"
+DETACH_REFUSALS = {DetachStatus.IDENTITY_MISSING: IDENTITY_MISSING, DetachStatus.POLICY_MISSING: POLICY_MISSING}
 
 
 # --- Create a Policy ------------------------------------------------------------------------
@@ -83,15 +107,20 @@ def policies_listed(policies: list[Policy], *, more: bool) -> ActionResult:
 # --- Attach a Policy ------------------------------------------------------------------------
 
 
-def attach_input_invalid(policy: str, identity_type: IdentityType, identity: str, *, arn: bool = False) -> ActionResult:
-    head = NOT_ATTACHED.format(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
-    return ActionResult.failure(head + _input_reason(policy, identity_type, identity, arn))
+def attach_input_invalid(target: PolicyTarget) -> ActionResult:
+    return _input_invalid(NOT_ATTACHED, target)
 
 
-def _input_reason(policy: str, identity_type: IdentityType, identity: str, arn: bool) -> str:
-    if arn:
+def _input_invalid(head: str, target: PolicyTarget) -> ActionResult:
+    text = head.format(policy=shown(target.policy_text), identity_type=target.identity_type, identity=shown(target.identity))
+    return ActionResult.failure(text + _input_reason(target))
+
+
+def _input_reason(target: PolicyTarget) -> str:
+    if target.problem is PolicyInputProblem.INVALID_POLICY_ARN:
         return INVALID_POLICY_ARN
-    names = [(identity, identity_type.kind)] + ([] if policy.startswith("arn:") else [(policy, "policy")])
+    policy = target.policy_text
+    names = [(target.identity, target.identity_type.kind)] + ([] if policy.startswith("arn:") else [(policy, "policy")])
     for name, kind in names:
         if name_problem(name, kind) is NameProblem.TOO_LONG:
             return NAME_TOO_LONG.format(Kind=kind.capitalize(), limit=MAX_NAME_LENGTH[kind])
@@ -107,3 +136,25 @@ def attach_result(policy: str, identity_type: IdentityType, identity: str, outco
     head = NOT_ATTACHED.format(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
     tail = ATTACH_REFUSALS[outcome.status].format(kind=identity_type.kind, identity=shown(identity), policy=shown(policy))
     return ActionResult.failure(head + tail)
+
+
+# --- Detach a Policy ------------------------------------------------------------------------
+
+
+def detach_input_invalid(target: PolicyTarget) -> ActionResult:
+    return _input_invalid(NOT_DETACHED, target)
+
+
+def detach_result(policy: str, identity_type: IdentityType, identity: str, outcome: DetachOutcome) -> ActionResult:
+    names = dict(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
+    shadow = outcome.match and outcome.match.shadowed_arn
+    shadow_names = dict(name=policy, arn=outcome.match.arn, shadowed_arn=shadow) if shadow else {}
+    if outcome.status is DetachStatus.DETACHED:
+        message = DETACHED.format(**names) + (DETACH_SHADOWED.format(**shadow_names) if shadow else "")
+        return ActionResult(message, success=True)
+    if outcome.status is DetachStatus.NOT_ATTACHED:
+        # Nothing to undo is no error: a playbook that detaches twice goes on.
+        message = IS_NOT_ATTACHED.format(**names) + (NOT_ATTACHED_SHADOWED.format(**shadow_names) if shadow else "")
+        return ActionResult(message, success=False)
+    tail = DETACH_REFUSALS[outcome.status].format(kind=identity_type.kind, **names)
+    return ActionResult.failure(NOT_DETACHED.format(**names) + tail)

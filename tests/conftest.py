@@ -174,6 +174,42 @@ def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
     return run
 
 
+_LOST_ANSWER = (b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Receiver</Type>'
+                b"<Code>ServiceFailure</Code><Message>The answer was lost on its way back.</Message></Error>"
+                b"<RequestId>lost</RequestId></ErrorResponse>")
+
+
+@pytest.fixture
+def lost_answers(run_action, monkeypatch):
+    """lost_answers("DeleteUserPolicy", ...): the first attempt of each named operation takes effect
+    in moto, but its answer is replaced by a 500, as when IAM's answer is lost on the way back.
+    botocore then retries, and the retry meets the work already done."""
+    import AWSIAMManager
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+    from moto.core.models import botocore_stubber
+
+    pending: set[str] = set()
+    original = AWSIAMManager._new_client
+
+    def client_losing_answers(service, **kwargs):
+        client = original(service, **kwargs)
+
+        def lose(request, event_name, **_):
+            operation = event_name.rsplit(".", 1)[-1]
+            if operation in pending:
+                pending.discard(operation)
+                botocore_stubber(event_name=event_name, request=request)  # moto does the work
+                return AWSResponse(request.url, 500, {}, MockRawResponse(_LOST_ANSWER))
+            return None
+
+        client.meta.events.register_first(f"before-send.{service}", lose)
+        return client
+
+    monkeypatch.setattr(AWSIAMManager, "_new_client", client_losing_answers)
+    return lambda *operations: pending.update(operations)
+
+
 class StubbedAWS:
     """botocore Stubbers on the clients the manager builds, for what moto cannot produce:
     IAM-style paging, throttling, LimitExceeded."""

@@ -122,6 +122,15 @@ MESSAGES = [
     rendered(policy.NOT_ATTACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
     *(rendered(policy.NOT_ATTACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
       for tail in policy.ATTACH_REFUSALS.values()),
+    rendered(policy.DETACHED, **ATTACH),
+    rendered(policy.DETACH_SHADOWED, name="<name>", arn="<arn>", shadowed_arn="<aws arn>"),
+    rendered(policy.IS_NOT_ATTACHED, **ATTACH),
+    rendered(policy.NOT_ATTACHED_SHADOWED, name="<name>", arn="<arn>", shadowed_arn="<aws arn>"),
+    rendered(policy.NOT_DETACHED, **ATTACH) + policy.INVALID_NAME,
+    rendered(policy.NOT_DETACHED, **ATTACH) + rendered(policy.NAME_TOO_LONG, Kind="<Kind>", limit="<limit>"),
+    rendered(policy.NOT_DETACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
+    *(rendered(policy.NOT_DETACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
+      for tail in policy.DETACH_REFUSALS.values()),
     rendered(disable.DISABLED, names="<user names>"),
     rendered(disable.NOT_FOUND, names="<entity identifiers>"),
     rendered(disable.FAILED, names="<user names>"),

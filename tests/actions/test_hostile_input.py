@@ -38,6 +38,7 @@ ACTIONS = {
     "List Policies": ["Only Attached", "Scope", "Max Policies to Return"],
     "Create a Policy": ["Policy Name", "Policy Document", "Description"],
     "Attach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
+    "Detach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
 }
 CASES = [
     pytest.param(action, param, value, id=f"{action}|{param}|{label}")

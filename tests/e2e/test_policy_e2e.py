@@ -47,6 +47,23 @@ def test_attach_a_policy(run_script, server_iam, moto_server):
     assert_clean(out)
 
 
+def test_detach_a_policy_and_detach_it_again(run_script, server_iam, moto_server):
+    server_iam.create_role(RoleName="app-role", AssumeRolePolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    arn = server_iam.create_policy(PolicyName="dev-read", PolicyDocument=DOCUMENT)["Policy"]["Arn"]
+    server_iam.attach_role_policy(RoleName="app-role", PolicyArn=arn)
+    params = {"Identity Type": "Role", "Identity Name": "app-role", "Policy Name": "dev-read"}
+    out = run_script("Detach a Policy", params)
+    assert (out.message, out.state, out.result_value) == ("Policy was detached from Role: app-role", COMPLETED, True)
+    assert out.iam_calls == ["GetPolicy", "GetPolicy", "DetachRolePolicy"]
+    assert moto_server.calls_for("sts") == ["GetCallerIdentity"]
+    assert server_iam.list_attached_role_policies(RoleName="app-role")["AttachedPolicies"] == []
+    assert_clean(out)
+    again = run_script("Detach a Policy", params)
+    assert (again.message, again.state, again.result_value) == ("Policy dev-read is not attached to Role: app-role", COMPLETED, False)
+    assert_clean(again)
+
+
 def test_disable_user_access(run_script, server_iam):
     for name in ("john.doe", "carol"):
         server_iam.create_user(UserName=name)

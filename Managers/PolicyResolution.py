@@ -1,0 +1,87 @@
+"""Attach a Policy and Detach a Policy: which managed policy the analyst means, and the one change
+to an identity's attachments, with the same calls and the same answers for both directions."""
+
+from AWSIAMDatamodels import Policy
+from AWSIAMExceptions import LimitExceeded, NotFound
+from AWSIAMManager import AWSIAMManager
+from PolicyModels import AttachOutcome, AttachStatus, DetachOutcome, DetachStatus, PolicyMatch, PolicyReference
+
+
+class PolicyResolution:
+    def __init__(self, manager: AWSIAMManager):
+        self.manager = manager
+
+    def find_policy(self, name: str) -> PolicyMatch | None:
+        """The managed policy a friendly name means; customer-managed wins over AWS-managed.
+        Needs sts:GetCallerIdentity, iam:GetPolicy and, for policies with a path, iam:ListPolicies."""
+        caller = self.manager.caller()
+        # Both direct reads are made even when the first one hits: the second is what tells the
+        # analyst that an AWS-managed policy of the same name was passed over. It keeps the
+        # common case at four calls (STS, two GetPolicy, the change) whichever kind it is.
+        customer = self._policy_or_none(f"arn:{self.manager.partition}:iam::{caller.account}:policy/{name}")
+        aws_managed = self._policy_or_none(f"arn:{self.manager.partition}:iam::aws:policy/{name}")
+        if customer is None and aws_managed is None:
+            customer, aws_managed = self._scan_policies_named(name)
+        if customer is not None:
+            return PolicyMatch(customer.arn, shadowed_arn=aws_managed.arn if aws_managed else None)
+        return PolicyMatch(aws_managed.arn) if aws_managed is not None else None
+
+    def attach(self, identity_type: str, identity_name: str, policy: PolicyReference) -> AttachOutcome:
+        """Resolve the policy (unless given as an ARN) and attach it to the user, group or role.
+        Needs what find_policy needs, plus iam:Attach{User,Group,Role}Policy."""
+        match = self._match(policy)
+        if match is None:
+            return AttachOutcome(AttachStatus.POLICY_MISSING)
+        try:
+            self.manager.attach_policy(identity_type, identity_name, match.arn)
+        except NotFound:
+            # NoSuchEntity covers a missing identity and a missing policy alike. A resolved policy
+            # was just read; only an ARN taken on trust needs the one extra read to tell them apart.
+            if policy.arn and self._policy_or_none(policy.arn) is None:
+                return AttachOutcome(AttachStatus.POLICY_MISSING)
+            return AttachOutcome(AttachStatus.IDENTITY_MISSING, match)
+        except LimitExceeded:
+            return AttachOutcome(AttachStatus.LIMIT_EXCEEDED, match)
+        return AttachOutcome(AttachStatus.ATTACHED, match)
+
+    def detach(self, identity_type: str, identity_name: str, policy: PolicyReference) -> DetachOutcome:
+        """Resolve the policy (unless given as an ARN) and detach it from the user, group or role.
+        Needs what find_policy needs, plus iam:Detach{User,Group,Role}Policy."""
+        match = self._match(policy)
+        if match is None:
+            return DetachOutcome(DetachStatus.POLICY_MISSING)
+        try:
+            self.manager.detach_policy(identity_type, identity_name, match.arn)
+        except NotFound as err:
+            missing = err
+        else:
+            return DetachOutcome(DetachStatus.DETACHED, match)
+        # NoSuchEntity again covers three causes. IAM names the policy ARN when the policy is not
+        # attached ("Policy arn:... was not found.") and only the identity when that is missing.
+        if match.arn not in missing.aws_message:
+            return DetachOutcome(DetachStatus.IDENTITY_MISSING, match)
+        if missing.maybe_applied:
+            # Retried after an answer that was lost: the lost attempt is what detached it.
+            return DetachOutcome(DetachStatus.DETACHED, match)
+        # Outside the except block, so a failing GetPolicy is not chained to the NoSuchEntity.
+        if policy.arn and self._policy_or_none(policy.arn) is None:
+            return DetachOutcome(DetachStatus.POLICY_MISSING)
+        return DetachOutcome(DetachStatus.NOT_ATTACHED, match)
+
+    def _match(self, policy: PolicyReference) -> PolicyMatch | None:
+        return PolicyMatch(policy.arn) if policy.arn else self.find_policy(policy.name)
+
+    def _policy_or_none(self, policy_arn: str) -> Policy | None:
+        try:
+            return self.manager.get_policy(policy_arn)
+        except NotFound:
+            return None
+
+    def _scan_policies_named(self, name: str) -> tuple[Policy | None, Policy | None]:
+        """(customer-managed, AWS-managed) policies called `name` under any path. Policy names are
+        unique per kind regardless of case and path, so each kind has at most one."""
+        found = {}
+        for policy in self.manager.all_policies():
+            if policy.name.lower() == name.lower():
+                found[policy.is_aws_managed] = policy
+        return found.get(False), found.get(True)
