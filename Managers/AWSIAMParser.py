@@ -1,5 +1,7 @@
 """Wording shared by every action. Action-specific wording lives in its own parser module."""
 
+from AWSIAMExceptions import AccessDenied
+
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
 ECHO_LIMIT = 256
 _ECHO_HEAD = 64
@@ -14,3 +16,12 @@ def shown(text: str) -> str:
 
 def join_names(names) -> str:
     return ", ".join(shown(name) for name in names)
+
+
+def denied_on_every_item(errors) -> AccessDenied | None:
+    """AccessDenied on every item that was tried (None stands for an item that did not fail): the
+    credentials lack the permission altogether, which is an error of the action, not of its items."""
+    errors = list(errors)
+    if errors and all(isinstance(error, AccessDenied) for error in errors):
+        return errors[0]
+    return None

@@ -2,8 +2,7 @@
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS
-from AWSIAMExceptions import AccessDenied
-from AWSIAMParser import join_names
+from AWSIAMParser import denied_on_every_item, join_names
 from PolicyDocuments import DENY_ALL_POLICY_NAME
 from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus
 
@@ -35,22 +34,13 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
         (NOT_FOUND, by_status[DisableStatus.NOT_FOUND]),
         (FAILED, by_status[DisableStatus.FAILED]),
     ) if names]
-    general_error = run.error or _whole_action_denied(run.outcomes)
+    general_error = run.error or denied_on_every_item(o.error for o in run.outcomes if o.status is not DisableStatus.NOT_FOUND)
     if general_error:
         lines.insert(0, DISABLE_USER_ACCESS.failure(general_error))
     json_result = [_entity_json(entity_id, outcome) for entity_id, outcome in zip(entity_ids, run.outcomes)]
     if general_error or by_status[DisableStatus.FAILED]:
         return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
     return ActionResult("\n".join(lines), success=bool(by_status[DisableStatus.DISABLED]), json_result=json_result)
-
-
-def _whole_action_denied(outcomes) -> AccessDenied | None:
-    """AccessDenied on every user tried, and nothing disabled: the credentials lack the permission
-    altogether, which is an error of the action, not of its users."""
-    tried = [o for o in outcomes if o.status is not DisableStatus.NOT_FOUND]
-    if tried and all(isinstance(o.error, AccessDenied) for o in tried):
-        return tried[0].error
-    return None
 
 
 def _name(outcome: DisableOutcome) -> str:

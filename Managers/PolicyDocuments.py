@@ -1,7 +1,9 @@
-"""Policy documents the actions send: the analyst's document checked locally, and the deny-all
-document Disable User Access puts on a user."""
+"""Policy documents the actions send: the analyst's document checked locally, the deny-all
+document Disable User Access puts on a user, and the session cut-off Revoke Role Sessions puts on
+a role."""
 
 import json
+from datetime import datetime, timezone
 
 # The inline policy Disable User Access adds. PutUserPolicy replaces a policy of the same name,
 # which is what makes running the action twice harmless.
@@ -10,6 +12,26 @@ DENY_ALL_DOCUMENT = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]},
     separators=(",", ":"),
 )
+
+
+# The inline policy the IAM console's "Revoke active sessions" writes on a role, under the same
+# name and with the same document, so that the console and the integration recognise each
+# other's revocation and either one moves the cut-off forward.
+REVOKE_SESSIONS_POLICY_NAME = "AWSRevokeOlderSessions"
+TOKEN_ISSUE_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def revoke_older_sessions_document(cutoff: datetime) -> str:
+    """Deny everything to sessions whose credentials were issued before `cutoff` (UTC, whole
+    seconds). Sessions issued later, including every new AssumeRole, are not affected."""
+    issued_before = cutoff.astimezone(timezone.utc).strftime(TOKEN_ISSUE_TIME_FORMAT)
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": ["*"], "Resource": ["*"],
+            "Condition": {"DateLessThan": {"aws:TokenIssueTime": issued_before}},
+        }]},
+        separators=(",", ":"),
+    )
 
 
 class MalformedDocument(ValueError):

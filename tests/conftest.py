@@ -14,6 +14,7 @@ import io
 import json
 import runpy
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -208,6 +209,36 @@ def lost_answers(run_action, monkeypatch):
 
     monkeypatch.setattr(AWSIAMManager, "_new_client", client_losing_answers)
     return lambda *operations: pending.update(operations)
+
+
+@pytest.fixture
+def deadline_after(run_action, monkeypatch):
+    """deadline_after("TagUser"): once the action's first call of that operation has answered, the
+    platform's deadline counts as near, so no further call starts. Only the checks before calls
+    and before new items see it; the engine still waits for the item in hand to settle, which
+    keeps the report deterministic."""
+    import AWSIAMManager
+    import BulkEngine
+
+    passed = threading.Event()
+    trigger: set[str] = set()
+    original = AWSIAMManager._new_client
+
+    def client_watching(service, **kwargs):
+        client = original(service, **kwargs)
+
+        def after(event_name, **_):
+            if event_name.rsplit(".", 1)[-1] in trigger:
+                passed.set()
+
+        client.meta.events.register(f"after-call.{service}", after)
+        return client
+
+    real_allows = BulkEngine.Deadline.allows
+    monkeypatch.setattr(BulkEngine.Deadline, "allows", lambda self, seconds=0.0: not passed.is_set() and real_allows(self, seconds))
+    monkeypatch.setattr(AWSIAMManager, "_new_client", client_watching)
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+    return lambda operation: trigger.add(operation)
 
 
 class StubbedAWS:

@@ -13,7 +13,8 @@ import DisableUserAccessParser as disable
 import EnrichUserParser as enrich
 import IdentityParser as identity
 import PolicyParser as policy
-from AWSIAMConstants import DISABLE_USER_ACCESS, ENRICH_USER
+import RoleSessionsParser as revoke
+from AWSIAMConstants import DISABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
 from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
 from BulkOutcomes import ItemStatus
 from demo_permissions import (
@@ -149,6 +150,11 @@ MESSAGES = [
     rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
     enrich.DISABLED_FINDING,
     rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
+    rendered(revoke.REVOKED, time="<time>", names="<role names>"),
+    rendered(revoke.NOT_FOUND, names="<names as given>"),
+    rendered(revoke.FAILED, names="<role names>"),
+    *revoke.REASONS.values(),
+    REVOKE_ROLE_SESSIONS.failure("..."),
 ]
 
 
@@ -225,7 +231,7 @@ def test_the_reference_names_every_entity_property():
 
 def test_every_json_example_is_valid_json():
     blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
-    assert len(blocks) == 9  # the policy, six JSON results, a role's trust policy and the key's AssumeRole policy
+    assert len(blocks) == 10  # the policy, seven JSON results, a role's trust policy and the key's AssumeRole policy
     for block in blocks:
         json.loads(block)
 

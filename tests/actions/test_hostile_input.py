@@ -27,6 +27,7 @@ SANE = {
     "Policy Document": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
     "Description": "", "Identity Type": "Group", "Identity Name": "Developers", "Only Attached": "false",
     "Scope": "All", "Max Users to Return": "", "Max Groups to Return": "", "Max Policies to Return": "",
+    "Role Name": "ci-deploy",
 }
 ACTIONS = {
     "Create a User": ["User Name"],
@@ -39,6 +40,7 @@ ACTIONS = {
     "Create a Policy": ["Policy Name", "Policy Document", "Description"],
     "Attach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
     "Detach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
+    "Revoke Role Sessions": ["Role Name"],
 }
 CASES = [
     pytest.param(action, param, value, id=f"{action}|{param}|{label}")
