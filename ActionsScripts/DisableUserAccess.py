@@ -1,4 +1,6 @@
-"""Disable User Access: an inline deny-all policy on each IAM user among the case's User entities."""
+"""Disable User Access: an inline deny-all policy on each IAM user among the case's User entities;
+with Deactivate Access Keys, also their Active access keys turned Inactive and recorded on the
+user, so that Enable User Access can restore exactly those."""
 
 import DisableUserAccessParser as parser
 from ActionRunner import run_action
@@ -9,9 +11,11 @@ from UserAccessModels import lookup_text
 
 
 def perform(ctx):
-    users = [entity for entity in ctx.target_entities if entity.entity_type == EntityTypes.USER]
+    deactivate_keys = ctx.bool_param("Deactivate Access Keys", default=False)
+    users = ctx.entities_of(EntityTypes.USER)
+    lookups = [lookup_text(entity) for entity in users]
     # No User entity, no AWS call: a case without IAM users is normal.
-    run = Containment(ctx.manager, ctx.bulk).disable_users([lookup_text(entity) for entity in users]) if users else None
+    run = Containment(ctx.manager, ctx.bulk).disable_users(lookups, deactivate_keys=deactivate_keys) if users else None
     return parser.disable_result([entity.identifier for entity in users], run)
 
 

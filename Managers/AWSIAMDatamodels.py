@@ -14,6 +14,11 @@ def iso_date(value: datetime) -> str:
     return value.strftime(ISO_FORMAT)
 
 
+def utc_now() -> datetime:
+    """Now, in UTC; the one clock the workflows read, so tests can set it."""
+    return datetime.now(timezone.utc)
+
+
 def to_json_value(value: Any) -> Any:
     """Make an AWS response value JSON-ready, converting dates wherever they are nested."""
     if isinstance(value, datetime):

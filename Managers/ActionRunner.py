@@ -51,6 +51,10 @@ class ActionContext:
     def target_entities(self) -> list:
         return self.siemplify.target_entities
 
+    def entities_of(self, entity_type: str) -> list:
+        """The target entities of one type, in the case's order."""
+        return [entity for entity in self.target_entities if entity.entity_type == entity_type]
+
     def _connection_settings(self) -> dict:
         # One platform round trip for the whole configuration, not one per parameter.
         conf = self.siemplify.get_configuration(INTEGRATION_IDENTIFIER) or {}

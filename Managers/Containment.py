@@ -1,14 +1,43 @@
-"""Disable User Access on the bulk engine: each User entity resolved to an IAM user and given the
-deny-all inline policy, touching nothing else."""
+"""Disable User Access and Enable User Access on the bulk engine.
 
+Disable resolves each User entity to an IAM user and gives it the deny-all inline policy; with
+Deactivate Access Keys it then turns the user's Active access keys Inactive and records exactly
+which ones in the user's containment tag. Enable undoes exactly that: it deletes the deny policy,
+reactivates the recorded keys that still exist and are Inactive, and removes the tag. Neither
+touches anything else of the user.
+
+A user's calls run one after the other, because each step depends on the one before. When a
+general error or the platform's deadline cuts a user short, the engine only knows that the item
+did not settle; each user's progress is therefore kept aside as it happens, so the report still
+says what was done to that user."""
+
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from AWSIAMExceptions import AWSIAMError, ConnectionFailure
+from AWSIAMDatamodels import utc_now
+from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
-from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, parse_user_reference
+from UserAccessModels import (
+    CONTAINMENT_TAG,
+    MAX_TAG_VALUE_LENGTH,
+    ContainmentRecord,
+    DisableCause,
+    DisableOutcome,
+    DisableRun,
+    DisableStatus,
+    EnableOutcome,
+    EnableRun,
+    EnableStatus,
+    EnableStep,
+    KeyStep,
+    parse_user_reference,
+)
 from UserResolution import Missing, UserResolver
+
+# Errors that stop the whole run rather than settle one user.
+_GENERAL = (ConnectionFailure, DeadlineReached)
 
 _CAUSE_OF = {
     Missing.NOT_A_USER_NAME: DisableCause.NOT_A_USER_NAME,
@@ -24,47 +53,272 @@ class Containment:
         self.engine = engine
         self.resolver = UserResolver(manager)
 
-    def disable_users(self, lookups: Sequence[str]) -> DisableRun:
-        """Put the deny-all inline policy on each user named by an entity.
-        Needs iam:PutUserPolicy, and what UserResolver.resolve needs.
-        A connection or credential failure stops the run; every other error is the user's own."""
-        run = self.engine.run(lookups, self._disable_one, describe=_describe)
-        return DisableRun(tuple(_disable_outcome(item, run.stopped_by) for item in run.runs), error=run.stopped_by)
+    # --- Disable User Access ------------------------------------------------------------------
 
-    def _disable_one(self, lookup: str) -> DisableOutcome:
+    def disable_users(self, lookups: Sequence[str], *, deactivate_keys: bool = False) -> DisableRun:
+        """Put the deny-all inline policy on each user named by an entity; with `deactivate_keys`,
+        then record and deactivate the user's Active access keys.
+        Needs iam:PutUserPolicy, what UserResolver.resolve needs, and for the keys iam:ListAccessKeys,
+        iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey.
+        A connection or credential failure stops the run; every other error is the user's own."""
+        progress: dict[int, _DisableProgress] = {}
+        run = self.engine.run(list(enumerate(lookups)), lambda item: self._disable_one(item, progress, deactivate_keys),
+                              describe=_describe, label=_lookup_of)
+        outcomes = tuple(_disable_outcome(item, run.stopped_by, progress.get(item.item[0])) for item in run.runs)
+        return DisableRun(outcomes, error=run.stopped_by)
+
+    def _disable_one(self, item: tuple[int, str], progress: dict, deactivate_keys: bool) -> DisableOutcome:
+        index, lookup = item
         try:
-            return self._disable_user(lookup)
-        except (ConnectionFailure, DeadlineReached):
+            # The deny policy's own PutUserPolicy is the existence check.
+            found = self.resolver.resolve(
+                lookup, lambda name: self.manager.put_user_policy(name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT))
+        except _GENERAL:
             raise
         except AWSIAMError as err:
             return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err)
-
-    def _disable_user(self, lookup: str) -> DisableOutcome:
-        # The deny policy's own PutUserPolicy is the existence check.
-        found = self.resolver.resolve(
-            lookup, lambda name: self.manager.put_user_policy(name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT))
         if not found.found:
             return DisableOutcome(lookup, DisableStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
-        return DisableOutcome(lookup, DisableStatus.DISABLED, found.user_name, found.arn)
+        disabled = DisableOutcome(lookup, DisableStatus.DISABLED, found.user_name, found.arn)
+        if not deactivate_keys:
+            return disabled
+        # Deny first, keys second: the deny holds even if a key update fails.
+        keys = progress[index] = _DisableProgress(disabled)
+        try:
+            self._deactivate_keys(found.user_name, keys)
+        except _GENERAL:
+            raise
+        except AWSIAMError as err:
+            keys.error = err
+        return keys.outcome()
+
+    def _deactivate_keys(self, user_name: str, progress: "_DisableProgress") -> None:
+        """Needs iam:ListAccessKeys, iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey."""
+        keys = self.manager.list_access_keys(user_name)
+        active = [key.id for key in keys if key.is_active]
+        if not active:
+            return  # nothing to turn off, so nothing new to record
+        previous_value = self.manager.list_user_tags(user_name).get(CONTAINMENT_TAG)
+        previous = ContainmentRecord.from_tag_value(previous_value) if previous_value is not None else None
+        if previous_value is not None and previous is None:
+            # Overwriting it could lose the record of an earlier containment: leave the keys on.
+            progress.cause = DisableCause.TAG_UNREADABLE
+            return
+        record = (previous or ContainmentRecord.new(utc_now())).merged({key.id for key in keys}, active)
+        if len(record.to_tag_value()) > MAX_TAG_VALUE_LENGTH:
+            progress.cause = DisableCause.RECORD_TOO_LONG
+            return
+        # The record is written before any key is touched. Should anything fail later (an update,
+        # the connection, the deadline, a lost answer), every key this run turned off is already in
+        # it, so Enable can restore it. The reverse order could leave a key turned off and recorded
+        # nowhere. What this order risks instead is a key recorded but left Active; Enable only
+        # reactivates recorded keys that are Inactive, so such a key is never switched by it, and
+        # the record is corrected below when IAM refused the update outright.
+        self.manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
+        progress.unconfirmed = list(active)
+        refused = []
+        for key_id in active:
+            try:
+                self.manager.update_access_key(user_name, key_id, active=False)
+            except NotFound:
+                # Deleted since the listing: there is nothing left to turn off or to restore.
+                progress.unconfirmed.remove(key_id)
+            except _GENERAL:
+                raise
+            except AWSIAMError as err:
+                # Keep trying the user's other key; the first refusal is the one reported.
+                if progress.error is None:
+                    progress.error, progress.failed_key = err, key_id
+                if not err.maybe_applied:
+                    refused.append(key_id)
+            else:
+                progress.deactivated.append(key_id)
+        if refused:
+            # Keys IAM refused to turn off stayed Active: take them out of the record again.
+            corrected = replace(record, keys=tuple(key for key in record.keys if key not in refused))
+            try:
+                self.manager.tag_user(user_name, CONTAINMENT_TAG, corrected.to_tag_value())
+            except _GENERAL:
+                raise
+            except AWSIAMError:
+                return  # they stay listed as unconfirmed
+            progress.unconfirmed = [key for key in progress.unconfirmed if key not in refused]
+
+    # --- Enable User Access -------------------------------------------------------------------
+
+    def enable_users(self, lookups: Sequence[str], *, reactivate_keys: bool = True) -> EnableRun:
+        """Undo Disable User Access on each user named by an entity: delete the deny policy, set back
+        to Active the recorded keys that still exist and are Inactive (with `reactivate_keys`), and
+        remove the containment tag. No other key or policy is touched.
+        Needs iam:ListUserTags, iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey,
+        iam:UntagUser, and what UserResolver.resolve needs."""
+        progress: dict[int, _EnableProgress] = {}
+        run = self.engine.run(list(enumerate(lookups)), lambda item: self._enable_one(item, progress, reactivate_keys),
+                              describe=_describe, label=_lookup_of)
+        outcomes = tuple(_enable_outcome(item, run.stopped_by, progress.get(item.item[0])) for item in run.runs)
+        return EnableRun(outcomes, error=run.stopped_by)
+
+    def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool) -> EnableOutcome:
+        index, lookup = item
+        try:
+            # Reading the tags first is the existence check: DeleteUserPolicy's NoSuchEntity would
+            # not tell a missing user from a user without the deny policy.
+            found = self.resolver.resolve(lookup, self.manager.list_user_tags)
+        except _GENERAL:
+            raise
+        except AWSIAMError as err:
+            return EnableOutcome(lookup, EnableStatus.FAILED, _name_in(lookup), error=err)
+        if not found.found:
+            return EnableOutcome(lookup, EnableStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        state = progress[index] = _EnableProgress(lookup, found.user_name, found.arn)
+        try:
+            self._restore(found.user_name, found.value.get(CONTAINMENT_TAG), state, reactivate_keys)
+        except _GENERAL:
+            raise
+        except AWSIAMError as err:
+            state.error = err
+        return state.outcome()
+
+    def _restore(self, user_name: str, tag_value: str | None, state: "_EnableProgress", reactivate_keys: bool) -> None:
+        """Needs iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey and iam:UntagUser."""
+        state.step = EnableStep.DENY_POLICY
+        try:
+            self.manager.delete_user_policy(user_name, DENY_ALL_POLICY_NAME)
+            state.deny_removed = True
+        except NotFound as err:
+            # Absent: the user was not disabled. Absent on a retry after a lost answer: the lost
+            # attempt deleted it.
+            state.deny_removed = err.maybe_applied
+        state.step = None
+        if tag_value is None:
+            state.nothing_recorded = True
+            return
+        record = ContainmentRecord.from_tag_value(tag_value)
+        if record is None:
+            # Without a readable record no key can be restored exactly. The tag stays, so that
+            # whoever edited it, or an administrator, can still read what it says.
+            state.cause, state.tag_value = DisableCause.TAG_UNREADABLE, tag_value
+            return
+        state.recorded = record.keys
+        if reactivate_keys and record.keys:
+            state.step = EnableStep.KEYS
+            self._reactivate(user_name, record, state)
+            if state.error is not None:
+                return  # the tag stays, so running the action again finishes the restore
+        state.step = EnableStep.TAG
+        self.manager.untag_user(user_name, CONTAINMENT_TAG)
+        state.step = None
+
+    def _reactivate(self, user_name: str, record: ContainmentRecord, state: "_EnableProgress") -> None:
+        """Set back to Active the recorded keys that still exist and are Inactive. A recorded key
+        that is gone cannot come back; one that is Active already was turned on by someone else,
+        or was never turned off; neither is touched."""
+        inactive = {key.id for key in self.manager.list_access_keys(user_name) if not key.is_active}
+        for key_id in record.keys:
+            if key_id not in inactive:
+                continue
+            try:
+                self.manager.update_access_key(user_name, key_id, active=True)
+            except NotFound:
+                continue  # deleted since the listing
+            except _GENERAL:
+                raise
+            except AWSIAMError as err:
+                if state.error is None:
+                    state.error = err
+                continue
+            state.reactivated.append(key_id)
+
+@dataclass
+class _DisableProgress:
+    """A disabled user's key step as it goes; read by the report even if the user never settles."""
+
+    disabled: DisableOutcome
+    deactivated: list[str] = field(default_factory=list)
+    unconfirmed: list[str] = field(default_factory=list)
+    failed_key: str | None = None
+    cause: DisableCause | None = None
+    error: Exception | None = None
+
+    def outcome(self, *, cause: DisableCause | None = None, error: Exception | None = None) -> DisableOutcome:
+        # An interruption (`cause` or `error` given) outranks a key's own refusal.
+        failed_key = self.failed_key if cause is None and error is None else None
+        step = KeyStep(tuple(self.deactivated), tuple(key for key in self.unconfirmed if key not in self.deactivated),
+                       failed_key, cause or self.cause, error or self.error)
+        status = DisableStatus.DISABLED if step.complete else DisableStatus.FAILED
+        return replace(self.disabled, status=status, keys=step)
 
 
-def _disable_outcome(item: ItemRun, stopped_by: Exception | None) -> DisableOutcome:
-    lookup = item.item
+@dataclass
+class _EnableProgress:
+    """A found user's restore as it goes; read by the report even if the user never settles."""
+
+    lookup: str
+    user_name: str
+    arn: str | None
+    deny_removed: bool = False
+    nothing_recorded: bool = False
+    recorded: tuple[str, ...] = ()
+    reactivated: list[str] = field(default_factory=list)
+    step: EnableStep | None = None  # the step under way, while it is
+    cause: DisableCause | None = None
+    error: Exception | None = None
+    tag_value: str | None = None
+
+    def outcome(self, *, cause: DisableCause | None = None, error: Exception | None = None) -> EnableOutcome:
+        """`cause` or `error` is what interrupted the restore, when the report is made without it."""
+        interrupted = cause is not None or error is not None
+        cause, error = cause or self.cause, error or self.error
+        if cause is not None or error is not None:
+            status = EnableStatus.FAILED
+        elif self.nothing_recorded and not self.deny_removed:
+            status = EnableStatus.NOT_DISABLED
+        else:
+            status = EnableStatus.ENABLED
+        return EnableOutcome(self.lookup, status, self.user_name, self.arn, self.deny_removed, tuple(self.recorded),
+                             tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted)
+
+
+def _disable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _DisableProgress | None) -> DisableOutcome:
+    lookup = item.item[1]
     if item.settlement is Settlement.SETTLED:
         return item.value
+    cause, error = _interruption(item, stopped_by)
+    if progress is not None:
+        # The deny policy is on; say how far the key step got.
+        return progress.outcome(cause=cause, error=error)
+    return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), cause=cause, error=error)
+
+
+def _enable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _EnableProgress | None) -> EnableOutcome:
+    lookup = item.item[1]
+    if item.settlement is Settlement.SETTLED:
+        return item.value
+    cause, error = _interruption(item, stopped_by)
+    if progress is not None:
+        return progress.outcome(cause=cause, error=error)
+    return EnableOutcome(lookup, EnableStatus.FAILED, _name_in(lookup), cause=cause, error=error)
+
+
+def _interruption(item: ItemRun, stopped_by: Exception | None) -> tuple[DisableCause | None, Exception | None]:
+    """Why an item did not settle: its own general error, no answer in time, or never started."""
     if item.settlement is Settlement.FAILED:
-        return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=item.error)
+        return None, item.error
     if item.settlement is Settlement.UNANSWERED:
-        cause = DisableCause.UNANSWERED
-    else:
-        cause = DisableCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else DisableCause.NOT_ATTEMPTED
-    return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), cause=cause)
+        return DisableCause.UNANSWERED, None
+    if isinstance(item.error, DeadlineReached) or isinstance(stopped_by, DeadlineReached):
+        return DisableCause.OUT_OF_TIME, None
+    return DisableCause.NOT_ATTEMPTED, None
 
 
 def _describe(item: ItemRun) -> str:
     if item.settlement is Settlement.SETTLED:
         return item.value.status.value.replace("_", " ")
     return item.settlement.value.replace("_", " ")
+
+
+def _lookup_of(item: tuple[int, str]) -> str:
+    return item[1]
 
 
 def _name_in(lookup: str) -> str | None:

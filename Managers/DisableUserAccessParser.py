@@ -1,15 +1,21 @@
-"""Wording and JSON result of Disable User Access."""
+"""Wording and JSON result of Disable User Access, and the wording Enable User Access shares with it."""
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS
 from AWSIAMParser import denied_on_every_item, join_names
 from PolicyDocuments import DENY_ALL_POLICY_NAME
-from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus
+from UserAccessModels import CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus
 
 DISABLED = "Successfully added deny policy to the following users in AWS IAM: {names}"
 NOT_FOUND = "Action wasn't able to find the following users in AWS IAM: {names}"
 FAILED = "Action wasn't able to add deny policy to the following users in AWS IAM: {names}"
 NO_USER_ENTITIES = "No User entities were found in the scope of the action."
+
+# Deactivate Access Keys. Only runs with the option on have these lines.
+KEYS_DEACTIVATED = "Successfully deactivated the access keys of the following users in AWS IAM: {names}"
+NO_ACTIVE_KEYS = "The following users in AWS IAM had no active access keys to deactivate: {names}"
+KEYS_FAILED = "Added deny policy to the following users in AWS IAM, but could not deactivate all of their access keys: {names}"
+USER_KEYS = "{name} ({keys})"
 
 REASONS = {
     DisableCause.NOT_A_USER_NAME: "The identifier is neither an IAM user name nor an IAM user ARN.",
@@ -21,26 +27,60 @@ REASONS = {
     DisableCause.UNANSWERED: "The call was sent, but no answer came before the platform's deadline: check the user in AWS.",
 }
 
+# Why the key step of a user stopped, after "...not every Active access key was deactivated: ".
+KEYS_REASON = "The deny policy was added, but not every Active access key was deactivated: {detail}"
+KEY_REFUSED = "access key {key}: {error}"
+KEYS_STOPPED = {
+    DisableCause.TAG_UNREADABLE: (
+        f"the {CONTAINMENT_TAG} tag already on the user does not hold a record this integration wrote, so the keys "
+        "were left Active rather than overwrite it. Check the tag, correct or delete it, and run the action again."
+    ),
+    DisableCause.RECORD_TOO_LONG: (
+        f"the record of the keys would not fit in the {MAX_TAG_VALUE_LENGTH} characters of the {CONTAINMENT_TAG} tag, "
+        "so the keys were left Active."
+    ),
+    DisableCause.NOT_ATTEMPTED: "an earlier error stopped the action.",
+    DisableCause.OUT_OF_TIME: "the platform's execution deadline was near.",
+    DisableCause.UNANSWERED: "a call got no answer before the platform's deadline: check the user's access keys in AWS.",
+}
+KEYS_UNCONFIRMED = (
+    f" The {CONTAINMENT_TAG} tag also lists {{keys}}, which may still be Active; Enable User Access only "
+    "reactivates recorded keys that are Inactive."
+)
+
 
 def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResult:
     """`entity_ids` are the entities' platform identifiers, in the order of `run.outcomes`."""
     if run is None:
         return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
-    by_status = {status: [] for status in DisableStatus}
-    for entity_id, outcome in zip(entity_ids, run.outcomes):
-        by_status[outcome.status].append(entity_id if outcome.status is DisableStatus.NOT_FOUND else _name(outcome))
+    pairs = list(zip(entity_ids, run.outcomes))
+    disabled = [_name(o) for _, o in pairs if o.status is DisableStatus.DISABLED]
+    not_found = [entity_id for entity_id, o in pairs if o.status is DisableStatus.NOT_FOUND]
+    deny_failed = [_name(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is None]
+    keys_failed = [_name(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is not None]
+    with_keys = [o for _, o in pairs if o.keys is not None]
+    deactivated = [USER_KEYS.format(name=_name(o), keys=join_names(o.keys.deactivated)) for o in with_keys if o.keys.deactivated]
+    no_active = [_name(o) for o in with_keys if o.status is DisableStatus.DISABLED and not o.keys.deactivated]
     lines = [template.format(names=join_names(names)) for template, names in (
-        (DISABLED, by_status[DisableStatus.DISABLED]),
-        (NOT_FOUND, by_status[DisableStatus.NOT_FOUND]),
-        (FAILED, by_status[DisableStatus.FAILED]),
+        (DISABLED, disabled),
+        (KEYS_DEACTIVATED, deactivated),
+        (NO_ACTIVE_KEYS, no_active),
+        (NOT_FOUND, not_found),
+        (KEYS_FAILED, keys_failed),
+        (FAILED, deny_failed),
     ) if names]
-    general_error = run.error or denied_on_every_item(o.error for o in run.outcomes if o.status is not DisableStatus.NOT_FOUND)
+    general_error = run.error or denied_on_every_item(
+        _error_of(o) for o in run.outcomes if o.status is not DisableStatus.NOT_FOUND)
     if general_error:
         lines.insert(0, DISABLE_USER_ACCESS.failure(general_error))
-    json_result = [_entity_json(entity_id, outcome) for entity_id, outcome in zip(entity_ids, run.outcomes)]
-    if general_error or by_status[DisableStatus.FAILED]:
+    json_result = [_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
+    if general_error or deny_failed or keys_failed:
         return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
-    return ActionResult("\n".join(lines), success=bool(by_status[DisableStatus.DISABLED]), json_result=json_result)
+    return ActionResult("\n".join(lines), success=bool(disabled), json_result=json_result)
+
+
+def _error_of(outcome: DisableOutcome):
+    return outcome.error or (outcome.keys.error if outcome.keys else None)
 
 
 def _name(outcome: DisableOutcome) -> str:
@@ -53,7 +93,24 @@ def _entity_json(entity_id: str, outcome: DisableOutcome) -> dict:
         "Arn": outcome.arn,
         "PolicyName": DENY_ALL_POLICY_NAME,
         "Status": outcome.status.value,
+        "DeactivatedKeys": list(outcome.keys.deactivated) if outcome.keys else [],
     }
     if outcome.status is not DisableStatus.DISABLED:
-        result["Reason"] = str(outcome.error) if outcome.error else REASONS[outcome.cause]
+        result["Reason"] = _keys_reason(outcome) if outcome.keys else _reason(outcome.cause, outcome.error)
     return {"Entity": entity_id, "EntityResult": result}
+
+
+def _reason(cause: DisableCause | None, error: Exception | None) -> str:
+    return str(error) if error else REASONS[cause]
+
+
+def _keys_reason(outcome: DisableOutcome) -> str:
+    step = outcome.keys
+    if step.error is not None:
+        detail = KEY_REFUSED.format(key=step.failed_key, error=step.error) if step.failed_key else str(step.error)
+    else:
+        detail = KEYS_STOPPED[step.cause]
+    reason = KEYS_REASON.format(detail=detail)
+    if step.unconfirmed:
+        reason += KEYS_UNCONFIRMED.format(keys=join_names(step.unconfirmed))
+    return reason

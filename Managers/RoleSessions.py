@@ -1,17 +1,12 @@
 """Revoke Role Sessions on the bulk engine: the IAM console's session cut-off written on each role,
 one PutRolePolicy per role."""
 
-from datetime import datetime, timezone
-
+from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, Unmodifiable
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement
 from PolicyDocuments import REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document
 from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus, parse_role_reference, unusable_cause
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class RoleSessions:

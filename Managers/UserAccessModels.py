@@ -1,7 +1,9 @@
-"""Disable User Access: how an entity names an IAM user, and what happened to each entity."""
+"""Disable User Access and Enable User Access: how an entity names an IAM user, the record of what
+containment changed, and what happened to each entity."""
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import StrEnum
 
 from AWSIAMExceptions import AWSIAMError
@@ -49,7 +51,8 @@ class DisableStatus(StrEnum):
 
 
 class DisableCause(StrEnum):
-    """Why an entity was not disabled, when AWS's own error does not say it."""
+    """Why an entity was not (fully) disabled or enabled, when AWS's own error does not say it.
+    Enable User Access resolves users as Disable does, so it shares these."""
 
     NOT_A_USER_NAME = "not_a_user_name"
     NAME_TOO_LONG = "name_too_long"
@@ -58,12 +61,81 @@ class DisableCause(StrEnum):
     NOT_ATTEMPTED = "not_attempted"
     OUT_OF_TIME = "out_of_time"
     UNANSWERED = "unanswered"
+    TAG_UNREADABLE = "tag_unreadable"  # the containment tag holds something this integration did not write
+    RECORD_TOO_LONG = "record_too_long"  # the record would not fit in a tag value
+
+
+# --- The containment record, kept on the user as one tag ------------------------------------
+
+CONTAINMENT_TAG = "AWSIAM-Containment"
+MAX_TAG_VALUE_LENGTH = 256
+RECORD_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+# IAM accepts in a tag value only letters, digits, spaces and _ . : / = + - @ (its pattern
+# [\p{L}\p{Z}\p{N}_.:/=+\-@]*, up to 256 characters) and refuses anything else with a
+# ValidationError, so JSON ({ } [ ] " ,) cannot be stored there. The record is therefore written as
+#     keys=AKIAIOSFODNN7EXAMPLE/AKIAI44QH8DHBEXAMPLE at=2026-11-29T10:00:00Z
+# Access key IDs are word characters, so "/" and " " cannot occur inside one. An IAM user holds at
+# most two access keys, and the record keeps only keys that still exist: with AWS's 20-character
+# key IDs it is at most 5 + 20 + 1 + 20 + 4 + 20 = 70 characters. IAM allows key IDs of up to 128
+# characters, which could pass 256; such a record is refused before any key is touched.
+_RECORD = re.compile(r"^keys=(?P<keys>(?:\w+(?:/\w+)*)?) at=(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$", re.ASCII)
+
+
+@dataclass(frozen=True)
+class ContainmentRecord:
+    """Which access keys containment itself turned from Active to Inactive, and when the user was
+    first contained. A key that was already Inactive is never in it, so it is never reactivated."""
+
+    keys: tuple[str, ...]
+    at: str  # UTC, RECORD_TIME_FORMAT
+
+    def to_tag_value(self) -> str:
+        return f"keys={'/'.join(self.keys)} at={self.at}"
+
+    @classmethod
+    def from_tag_value(cls, value: str) -> "ContainmentRecord | None":
+        """None when the value is not a record this integration wrote (someone edited it)."""
+        match = _RECORD.match(value)
+        if match is None:
+            return None
+        return cls(tuple(match["keys"].split("/")) if match["keys"] else (), match["at"])
+
+    @classmethod
+    def new(cls, now: datetime) -> "ContainmentRecord":
+        return cls((), now.astimezone(timezone.utc).strftime(RECORD_TIME_FORMAT))
+
+    def merged(self, existing_keys, deactivating) -> "ContainmentRecord":
+        """The record after disabling again: keys that no longer exist are dropped (they can never
+        be restored, and dropping them keeps the record within two keys), the keys about to be
+        deactivated are added, and the first `at` stays."""
+        kept = [key for key in self.keys if key in existing_keys]
+        return ContainmentRecord(tuple(kept + [key for key in deactivating if key not in kept]), self.at)
+
+
+@dataclass(frozen=True)
+class KeyStep:
+    """What Deactivate Access Keys did for one user whose deny policy is on. `unconfirmed` are keys
+    the tag lists that this run did not see become Inactive (the step stopped before them, or their
+    call failed and the record could not be corrected); `failed_key` is the key whose call failed."""
+
+    deactivated: tuple[str, ...] = ()
+    unconfirmed: tuple[str, ...] = ()
+    failed_key: str | None = None
+    cause: DisableCause | None = None
+    error: Exception | None = field(default=None, compare=False)
+
+    @property
+    def complete(self) -> bool:
+        return self.cause is None and self.error is None
 
 
 @dataclass(frozen=True)
 class DisableOutcome:
     """What happened to one entity. `user_name` is the real IAM name once known; `arn` is known
-    only from a user listing or an ARN entity (PutUserPolicy returns nothing)."""
+    only from a user listing or an ARN entity (PutUserPolicy returns nothing). `keys` is set once
+    the deny policy is on and Deactivate Access Keys was asked for; a user whose keys were not all
+    deactivated is FAILED, with the deny policy on."""
 
     identifier: str
     status: DisableStatus
@@ -71,6 +143,7 @@ class DisableOutcome:
     arn: str | None = None
     cause: DisableCause | None = None
     error: AWSIAMError | None = field(default=None, compare=False)
+    keys: KeyStep | None = None
 
 
 @dataclass(frozen=True)
@@ -79,4 +152,47 @@ class DisableRun:
     run early; the outcomes then still cover every entity, done or not."""
 
     outcomes: tuple[DisableOutcome, ...]
+    error: Exception | None = None
+
+
+class EnableStatus(StrEnum):
+    ENABLED = "enabled"
+    NOT_DISABLED = "not_disabled"  # neither the deny policy nor the containment tag was there
+    NOT_FOUND = "not_found"
+    FAILED = "failed"
+
+
+class EnableStep(StrEnum):
+    """The step of Enable User Access whose call failed."""
+
+    DENY_POLICY = "deny_policy"
+    KEYS = "keys"
+    TAG = "tag"
+
+
+@dataclass(frozen=True)
+class EnableOutcome:
+    """What happened to one entity. `recorded_keys` are the keys the containment tag listed,
+    `reactivated_keys` those this run set back to Active. A FAILED outcome says, with `step`,
+    `cause` or `error`, where the restore stopped; what was done before it stays done."""
+
+    identifier: str
+    status: EnableStatus
+    user_name: str | None = None
+    arn: str | None = None
+    deny_removed: bool = False
+    recorded_keys: tuple[str, ...] = ()
+    reactivated_keys: tuple[str, ...] = ()
+    step: EnableStep | None = None
+    cause: DisableCause | None = None
+    error: Exception | None = field(default=None, compare=False)
+    tag_value: str | None = None  # the unreadable tag, to show the analyst
+    interrupted: bool = False  # a general error or the deadline stopped the restore part-way
+
+
+@dataclass(frozen=True)
+class EnableRun:
+    """Outcomes in entity order; `error` as DisableRun's."""
+
+    outcomes: tuple[EnableOutcome, ...]
     error: Exception | None = None

@@ -238,7 +238,17 @@ def deadline_after(run_action, monkeypatch):
     monkeypatch.setattr(BulkEngine.Deadline, "allows", lambda self, seconds=0.0: not passed.is_set() and real_allows(self, seconds))
     monkeypatch.setattr(AWSIAMManager, "_new_client", client_watching)
     monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
-    return lambda operation: trigger.add(operation)
+
+    class DeadlineAfter:
+        def __call__(self, operation: str) -> None:
+            trigger.add(operation)
+
+        def lift(self) -> None:
+            """The next run has all the time it needs."""
+            trigger.clear()
+            passed.clear()
+
+    return DeadlineAfter()
 
 
 class StubbedAWS:

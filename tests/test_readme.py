@@ -10,11 +10,12 @@ import pytest
 
 import ConnectionSettings as reach
 import DisableUserAccessParser as disable
+import EnableUserAccessParser as enable
 import EnrichUserParser as enrich
 import IdentityParser as identity
 import PolicyParser as policy
 import RoleSessionsParser as revoke
-from AWSIAMConstants import DISABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
+from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
 from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
 from BulkOutcomes import ItemStatus
 from demo_permissions import (
@@ -150,6 +151,26 @@ MESSAGES = [
     rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
     enrich.DISABLED_FINDING,
     rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
+    rendered(disable.KEYS_DEACTIVATED, names="<user> (<key IDs>), ..."),
+    rendered(disable.NO_ACTIVE_KEYS, names="<user names>"),
+    rendered(disable.KEYS_FAILED, names="<user names>"),
+    rendered(disable.KEYS_REASON, detail="<detail>"),
+    *disable.KEYS_STOPPED.values(),
+    rendered(disable.KEYS_UNCONFIRMED, keys="<key IDs>"),
+    rendered(enable.ENABLED, names="<user names>"),
+    rendered(enable.KEYS_REACTIVATED, names="<user> (<key IDs>), ..."),
+    rendered(enable.KEYS_NOT_BACK, names="<user> (<key IDs>), ..."),
+    rendered(enable.KEYS_LEFT_OFF, names="<user> (<key IDs>), ..."),
+    rendered(enable.NOT_DISABLED, names="<user names>"),
+    rendered(enable.FAILED, names="<user names>"),
+    enable.NOTHING_TO_RESTORE,
+    rendered(enable.KEYS_NOT_ALL_BACK, deny="<The deny policy was removed|The deny policy was not there>",
+             error="<AWS error>", tag="AWSIAM-Containment"),
+    rendered(enable.TAG_NOT_REMOVED, tag="AWSIAM-Containment", error="<AWS error>"),
+    rendered(enable.TAG_UNREADABLE, tag="AWSIAM-Containment", value="<tag value>",
+             deny="<The deny policy was removed|The deny policy was not there>"),
+    *enable.INTERRUPTIONS.values(), enable.STOPPED_AFTER_DENY, enable.STOPPED,
+    ENABLE_USER_ACCESS.failure("..."),
     rendered(revoke.REVOKED, time="<time>", names="<role names>"),
     rendered(revoke.NOT_FOUND, names="<names as given>"),
     rendered(revoke.FAILED, names="<role names>"),
@@ -231,7 +252,7 @@ def test_the_reference_names_every_entity_property():
 
 def test_every_json_example_is_valid_json():
     blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
-    assert len(blocks) == 10  # the policy, seven JSON results, a role's trust policy and the key's AssumeRole policy
+    assert len(blocks) == 11  # the policy, eight JSON results, a role's trust policy and the key's AssumeRole policy
     for block in blocks:
         json.loads(block)
 

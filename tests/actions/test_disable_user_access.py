@@ -17,8 +17,8 @@ FAILED_LINE = "Action wasn't able to add deny policy to the following users in A
 NO_SUCH_USER = "No IAM user with this name exists in the account."
 
 
-def entry(entity, user_name, status, arn=None, reason=None):
-    result = {"UserName": user_name, "Arn": arn, "PolicyName": "DisableUserAccessPolicy", "Status": status}
+def entry(entity, user_name, status, arn=None, reason=None, keys=()):
+    result = {"UserName": user_name, "Arn": arn, "PolicyName": "DisableUserAccessPolicy", "Status": status, "DeactivatedKeys": list(keys)}
     if reason is not None:
         result["Reason"] = reason
     return {"Entity": entity, "EntityResult": result}

@@ -1,0 +1,22 @@
+"""Enable User Access: undo Disable User Access on each IAM user among the case's User entities:
+the deny policy removed, exactly the recorded access keys reactivated, the record removed."""
+
+import EnableUserAccessParser as parser
+from ActionRunner import run_action
+from AWSIAMConstants import ENABLE_USER_ACCESS
+from Containment import Containment
+from SiemplifyDataModel import EntityTypes
+from UserAccessModels import lookup_text
+
+
+def perform(ctx):
+    reactivate_keys = ctx.bool_param("Reactivate Access Keys", default=True)
+    users = ctx.entities_of(EntityTypes.USER)
+    lookups = [lookup_text(entity) for entity in users]
+    # No User entity, no AWS call: a case without IAM users is normal.
+    run = Containment(ctx.manager, ctx.bulk).enable_users(lookups, reactivate_keys=reactivate_keys) if users else None
+    return parser.enable_result([entity.identifier for entity in users], run, reactivate_keys=reactivate_keys)
+
+
+if __name__ == "__main__":
+    run_action(ENABLE_USER_ACCESS, perform)
