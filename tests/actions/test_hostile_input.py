@@ -27,7 +27,7 @@ SANE = {
     "Policy Document": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}),
     "Description": "", "Identity Type": "Group", "Identity Name": "Developers", "Only Attached": "false",
     "Scope": "All", "Max Users to Return": "", "Max Groups to Return": "", "Max Policies to Return": "",
-    "Role Name": "ci-deploy",
+    "Role Name": "ci-deploy", "Deactivate Access Keys": "true", "Reactivate Access Keys": "true",
 }
 ACTIONS = {
     "Create a User": ["User Name"],
@@ -41,6 +41,8 @@ ACTIONS = {
     "Attach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
     "Detach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
     "Revoke Role Sessions": ["Role Name"],
+    "Disable User Access": ["Deactivate Access Keys"],
+    "Enable User Access": ["Reactivate Access Keys"],
 }
 CASES = [
     pytest.param(action, param, value, id=f"{action}|{param}|{label}")
@@ -59,10 +61,12 @@ def test_hostile_parameter_never_crashes(run_action, action, param, value):
     assert "Unexpected error" not in out.message and "Traceback" not in out.message
 
 
-@pytest.mark.parametrize("action", ["Disable User Access", "Enrich User"])
+@pytest.mark.parametrize("action, params", [("Disable User Access", {}), ("Disable User Access", {"Deactivate Access Keys": "true"}),
+                                            ("Enable User Access", {}), ("Enrich User", {})],
+                         ids=["disable", "disable-with-keys", "enable", "enrich"])
 @pytest.mark.parametrize("label, value", HOSTILE.items(), ids=HOSTILE.keys())
-def test_hostile_entity_never_crashes(run_action, action, label, value):
-    out = run_action(action, entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])
+def test_hostile_entity_never_crashes(run_action, action, params, label, value):
+    out = run_action(action, params, entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])
     assert out.state in (COMPLETED, FAILED)
     assert "Unexpected error" not in out.message and "Traceback" not in out.message
 
