@@ -3,10 +3,13 @@
 
 John's company keeps its data in the S3 bucket `aws-s3-bucket`. Through the AWSIAM integration he
 creates the developers and their group, gives the group access to the bucket, promotes one
-developer to manager and disables another. Last, a second instance of the integration reaches the
-company's second AWS account through a role, with the same key. Every action runs as the platform runs it (the real
-script, in a subprocess, through devtools/local_runner.py). The demo then proves with each user's
-own access key, under moto's IAM policy enforcement, that access really changed.
+developer to manager and contains another, keys included. A second instance of the integration
+reaches the company's second AWS account through a role, with the same key. Then the case on the
+contained developer turns out to be a false positive, so the containment is undone exactly; last,
+a role's sessions are revoked and a policy is detached. Every action runs as the platform runs it
+(the real script, in a subprocess, through devtools/local_runner.py). The demo proves with each
+user's own access key, under moto's IAM policy enforcement, that access really changed, and reads
+key status and the account's state back with John's admin key.
 
 No AWS account or configuration is needed; nothing outside 127.0.0.1 is contacted. Exit code 0
 when every step behaved as expected, 1 (with the reason) when one did not.
@@ -14,6 +17,7 @@ when every step behaved as expected, 1 (with the reason) when one did not.
 
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ DATA_USER = "erin"  # the data team's new member, in the second account
 PING_OK = "Successfully connected to the AWS IAM server with the provided connection parameters!"
 PROMOTED, DISABLED = "carol", "Bob.Jones"
 DEVELOPERS_POLICY, MANAGERS_POLICY = "DevelopersBucketReadWriteList", "ManagersBucketReadOnly"
+ROLE = "ci-deploy"
 NAME_RULE = "must contain only alphanumeric characters and/or the following: +=,.@_-."
 
 # Developers read, write and list the bucket's objects, and nothing else.
@@ -69,7 +74,7 @@ class Run:
     action: str
     params: dict = field(default_factory=dict)
     entities: tuple = ()
-    message: str = ""
+    message: str | re.Pattern | Callable[[], str] = ""  # a pattern must match whole; a callable is asked at run time
     state: str = "COMPLETED"
     result: object = True
     check: Callable | None = None  # further expectation on the output; returns what is wrong, or None
@@ -100,6 +105,14 @@ def table_names(title: str, expected: set):
             return f"no table '{title}' (tables: {sorted(out.tables)})"
         got = {line.split(",", 1)[0] for line in lines[1:]}
         return None if got == expected else f"table '{title}' lists {sorted(got)}, expected {sorted(expected)}"
+    return check
+
+
+def entity_field(key: str, expected: Callable[[], list]):
+    """Each entity's EntityResult[key], against a list computed when the step runs."""
+    def check(out):
+        got = [entry["EntityResult"].get(key) for entry in out.json_result or []]
+        return None if got == expected() else f"entity {key} values {got}, expected {expected()}"
     return check
 
 
@@ -137,6 +150,8 @@ class Demo:
         self.role_configuration = None
         self.secret = None
         self.keys = {}
+        self.retired_key = None  # Bob's old key, switched off before any containment
+        self.role_arn = None
 
     # Scenes: what John does outside SOAR, and the proof of access.
 
@@ -181,10 +196,74 @@ class Demo:
     def create_access_keys(self):
         for user in DEVELOPERS:
             self.keys[user] = self.account.access_key_for(user)
+        self.retired_key = self.account.retired_key_for(DISABLED)
         view.note(
             "No action creates access keys, so John creates one for each developer with boto3 directly "
-            f"(his admin key): {', '.join(DEVELOPERS)}. They are used in the access checks."
+            f"(his admin key): {', '.join(DEVELOPERS)}. They are used in the access checks. {DISABLED} also holds an "
+            f"old key, {self.retired_key}, which he stopped using and John switched off long ago."
         )
+
+    def show_keys(self, user: str, expected: dict[str, str]):
+        """The user's access keys as ListAccessKeys reports them (John's admin key); `expected` is
+        {"in use" or "retired": status}."""
+        statuses = self.account.key_statuses(user)
+        labels = {self.keys[user].access_key_id: "in use", self.retired_key: "retired"}
+        print()
+        print("    " + view.grid(["access key", "", "status (ListAccessKeys)"],
+                                 [[key_id, labels.get(key_id, ""), status] for key_id, status in statuses.items()]).replace("\n", "\n    "))
+        got = {labels.get(key_id, key_id): status for key_id, status in statuses.items()}
+        if got != expected:
+            raise DemoFailure(f"{user}'s access keys are {got}, expected {expected}")
+
+    def show_record(self):
+        """The containment record on Bob, as Disable User Access left it: his key in use, and only that."""
+        _, _, tags = self.account.user_state(DISABLED)
+        record = tags.get("AWSIAM-Containment", "")
+        view.note(f"The record on {DISABLED}: AWSIAM-Containment = {record}")
+        if not re.fullmatch(rf"keys={self.keys[DISABLED].access_key_id} at=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record):
+            raise DemoFailure(f"the containment record should list {self.keys[DISABLED].access_key_id} alone, not {record!r}")
+
+    def create_role(self):
+        self.role_arn = self.account.create_role(ROLE)
+        view.note(f"John created the role {ROLE} for the company's build servers (with boto3 directly): {self.role_arn}.")
+
+    def show_revocation(self):
+        document = self.account.role_policy(ROLE, "AWSRevokeOlderSessions")
+        if document is None:
+            raise DemoFailure(f"{ROLE} has no inline policy AWSRevokeOlderSessions")
+        statement, = document["Statement"]
+        cutoff = statement.get("Condition", {}).get("DateLessThan", {}).get("aws:TokenIssueTime", "")
+        if (statement["Effect"], statement["Action"], statement["Resource"]) != ("Deny", ["*"], ["*"]) or not cutoff.endswith("Z"):
+            raise DemoFailure(f"{ROLE}'s AWSRevokeOlderSessions is not the console's document: {document}")
+        view.note(
+            f"{ROLE} now carries the inline policy AWSRevokeOlderSessions, as the IAM console's \"Revoke active sessions\" "
+            f"writes it: Deny * on * when aws:TokenIssueTime is before {cutoff}. Credentials issued before then stop "
+            "working; the build servers get fresh ones on their next AssumeRole, which the policy does not touch. moto "
+            "does not evaluate policy Conditions, so the demo shows the policy rather than a refused session."
+        )
+
+    def show_account_state(self):
+        """What the story left in the account, read back with John's admin key."""
+        rows = []
+        for user in DEVELOPERS:
+            inline, keys, tags = self.account.user_state(user)
+            key_list = ", ".join(f"{key_id[-4:]} {status}" for key_id, status in keys.items())
+            rows.append([f"user {user}", ", ".join(inline) or "-", key_list, ", ".join(f"{k}={v}" for k, v in tags.items()) or "-"])
+        for group in ("Developers", "Managers"):
+            rows.append([f"group {group}", ", ".join(self.account.group_policies(group)) or "-", "", ""])
+        revoke = self.account.role_policy(ROLE, "AWSRevokeOlderSessions")
+        rows.append([f"role {ROLE}", "AWSRevokeOlderSessions" if revoke else "-", "", ""])
+        print()
+        print("    " + view.grid(["identity", "inline / attached policies", "access keys (last 4: status)", "tags"], rows)
+              .replace("\n", "\n    "))
+        bob_inline, bob_keys, bob_tags = self.account.user_state(DISABLED)
+        problems = []
+        if bob_inline or bob_tags:
+            problems.append(f"{DISABLED} still has {bob_inline} {bob_tags}")
+        if self.account.group_policies("Managers"):
+            problems.append("Managers still holds a policy")
+        if problems:
+            raise DemoFailure("the account is not as the story left it: " + "; ".join(problems))
 
     def show_access(self, intro: str, expected: dict[str, tuple[str, dict]]):
         """Each user tries S3 with their own key; `expected` is {user: (role, {probe: outcome})}."""
@@ -217,8 +296,11 @@ class Demo:
             problems.append(f"calls {calls}, expected {list(step.calls)}")
         if (out.state_name, out.result_value) != (step.state, step.result):
             problems.append(f"state {out.state_name} and result {out.result_value!r}, expected {step.state} and {step.result!r}")
-        if out.message != step.message:
-            problems.append(f"message {out.message!r}, expected {step.message!r}")
+        expected = step.message() if callable(step.message) else step.message
+        if isinstance(expected, re.Pattern) and not expected.fullmatch(out.message):
+            problems.append(f"message {out.message!r}, expected one matching {expected.pattern!r}")
+        elif isinstance(expected, str) and out.message != expected:
+            problems.append(f"message {out.message!r}, expected {expected!r}")
         if step.check and (problem := step.check(out)):
             problems.append(problem)
         printed = out.stdout + out.stderr + out.debug_output
@@ -287,19 +369,26 @@ def chapters(demo: Demo):
               message=f"{PROMOTED} has been removed from group: Developers"),
           Run("Add a User to a Group", {"Group Name": "Managers", "User Name": PROMOTED},
               message=f"Successfully added the user {PROMOTED} to the IAM group: Managers")]),
-        ("8. Enrich User, Disable User Access, Enrich User: Bob.Jones's entity, as SOAR sends it",
+        ("8. Enrich User, Disable User Access, Enrich User: Bob.Jones's entity, as SOAR sends it, keys included",
          "An alert names Bob.Jones. Before containing him, the analyst looks at what he holds: Enrich User on his "
          "entity BOB.JONES (upper-cased by SOAR) writes it onto the entity.",
          [Run("Enrich User", entities=("BOB.JONES",),
               message="Successfully enriched the following users from AWS IAM: Bob.Jones",
               check=enrichment(disabled=False, insight=None)),
           partial(view.note,
-                  "One access key, used minutes ago for S3 (step 6); no console password; the group Developers. No risk "
-                  "finding, so no insight. The case also holds MALLORY@EXAMPLE.COM, who is not an IAM user at all."),
-          Run("Disable User Access", entities=("BOB.JONES", "MALLORY@EXAMPLE.COM"),
-              message="Successfully added deny policy to the following users in AWS IAM: Bob.Jones\n"
-                      "Action wasn't able to find the following users in AWS IAM: MALLORY@EXAMPLE.COM",
-              check=entity_statuses(["disabled", "not_found"])),
+                  "Two access keys: one used minutes ago for S3 (step 6), and an old one switched off long ago; no "
+                  "console password; the group Developers. No risk finding, so no insight. The case also holds "
+                  "MALLORY@EXAMPLE.COM, who is not an IAM user at all. Disable User Access runs with Deactivate Access "
+                  "Keys on: after the deny policy, Bob's Active key is switched off, and the key it switched off is "
+                  "recorded on him, in the tag AWSIAM-Containment."),
+          Run("Disable User Access", {"Deactivate Access Keys": "true"}, entities=("BOB.JONES", "MALLORY@EXAMPLE.COM"),
+              message=lambda: "Successfully added deny policy to the following users in AWS IAM: Bob.Jones\n"
+                              "Successfully deactivated the access keys of the following users in AWS IAM: "
+                              f"Bob.Jones ({demo.keys[DISABLED].access_key_id})\n"
+                              "Action wasn't able to find the following users in AWS IAM: MALLORY@EXAMPLE.COM",
+              check=entity_field("DeactivatedKeys", lambda: [[demo.keys[DISABLED].access_key_id], []])),
+          partial(demo.show_keys, DISABLED, {"in use": "Inactive", "retired": "Inactive"}),
+          demo.show_record,
           Run("Enrich User", entities=("BOB.JONES",),
               message="Successfully enriched the following users from AWS IAM: Bob.Jones\n"
                       "Risk findings were added as insights to the following users: Bob.Jones",
@@ -314,7 +403,9 @@ def chapters(demo: Demo):
                   {"alice": ("developer", developer), PROMOTED: ("manager", manager), DISABLED: ("disabled", disabled)}),
           partial(view.note,
                   "alice still reads, writes and lists; carol lost write but still reads and lists; Bob.Jones is denied "
-                  "everything by the explicit deny, although he is still in Developers. Nobody reads the other bucket. "
+                  "everything by the explicit deny, although he is still in Developers. (His key is Inactive too, which "
+                  "real AWS refuses outright; moto does not check key status, so here it is the deny that refuses him.) "
+                  "Nobody reads the other bucket. "
                   f"The integration itself ran every action above under the same enforcement, holding only {README.name}'s "
                   "least-privilege policy.\n"
                   "moto enforced every check shown here: identity policies of the user and of their groups, inline and "
@@ -345,6 +436,44 @@ def chapters(demo: Demo):
                   "role. moto checked that the integration's user may call sts:AssumeRole on the role, and the role's "
                   "own policy for every call after it; it does not evaluate trust policies, so the External ID "
                   "condition is shown here but not enforced.")]),
+        ("11. A false positive: Enable User Access undoes exactly what containment did",
+         "The investigation clears Bob: the activity came from a sanctioned test. Enable User Access deletes the deny "
+         "policy, switches back on only the key that containment switched off, and removes the record.",
+         [Run("Enable User Access", entities=("BOB.JONES",),
+              message=lambda: "Successfully enabled the following users in AWS IAM: Bob.Jones\n"
+                              "Successfully reactivated the access keys of the following users in AWS IAM: "
+                              f"Bob.Jones ({demo.keys[DISABLED].access_key_id})",
+              check=entity_field("ReactivatedKeys", lambda: [[demo.keys[DISABLED].access_key_id]])),
+          partial(demo.show_access, "Each user tries again with their own key.",
+                  {"alice": ("developer", developer), PROMOTED: ("manager", manager), DISABLED: ("developer", developer)}),
+          partial(demo.show_keys, DISABLED, {"in use": "Active", "retired": "Inactive"}),
+          partial(view.note,
+                  "Bob reads and writes the bucket again. His key in use is Active again; his old key, which was off "
+                  "before the containment, is still Inactive: it was never recorded, so it was never turned on. moto does "
+                  "not refuse requests made with an Inactive key, so key status is shown as ListAccessKeys reports it, "
+                  "and the access checks above prove the deny policy is gone."),
+          Run("Enable User Access", entities=("BOB.JONES",), result=False,
+              message="The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones",
+              check=entity_statuses(["not_disabled"]))]),
+        ("12. Revoke Role Sessions and Detach a Policy",
+         "Elsewhere, the build role's temporary credentials showed up in a public log: its live sessions are revoked. "
+         "And the managers' review of the bucket is over, so John takes their policy back.",
+         [demo.create_role,
+          Run("Revoke Role Sessions", {"Role Name": f"{ROLE}, arn:aws:iam::999999999999:role/{ROLE}"},
+              message=re.compile(r"Successfully revoked the sessions issued before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d UTC of "
+                                 rf"the following roles in AWS IAM: {ROLE}\n"
+                                 rf"Action wasn't able to find the following roles in AWS IAM: arn:aws:iam::999999999999:role/{ROLE}"),
+              check=json_field("Status", ["revoked", "not_found"])),
+          demo.show_revocation,
+          Run("Detach a Policy", {"Identity Type": "Group", "Identity Name": "Managers", "Policy Name": MANAGERS_POLICY},
+              message="Policy was detached from Group: Managers"),
+          partial(demo.show_access, "carol tries the bucket again; the others are not affected.",
+                  {"alice": ("developer", developer), PROMOTED: ("manager, policy taken back", disabled),
+                   DISABLED: ("developer", developer)}),
+          Run("Detach a Policy", {"Identity Type": "Group", "Identity Name": "Managers", "Policy Name": MANAGERS_POLICY},
+              result=False, message=f"Policy {MANAGERS_POLICY} is not attached to Group: Managers"),
+          partial(view.note, "The account afterwards, read back with John's admin key:"),
+          demo.show_account_state]),
     ]
 
 

@@ -20,6 +20,7 @@ ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action"
 SECOND_ACCOUNT = "444455556666"
 ORGANIZATION_ROLE = "OrganizationAccountAccessRole"
 INTEGRATION_ROLE = "AWSIAMIntegrationRole"
+EC2_TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 DENIED = "AccessDenied"
 ALLOWED = "allowed"
 
@@ -98,6 +99,37 @@ class Account:
     def access_key_for(self, user: str) -> Keys:
         """A new access key for `user`, made with John's admin key (no action creates keys)."""
         return _new_key(self._admin, user)
+
+    def retired_key_for(self, user: str) -> str:
+        """A second key for `user`, switched off at once: an old key the user no longer uses."""
+        key_id = _new_key(self._admin, user).access_key_id
+        self._admin.update_access_key(UserName=user, AccessKeyId=key_id, Status="Inactive")
+        return key_id
+
+    def key_statuses(self, user: str) -> dict[str, str]:
+        """{access key ID: "Active" or "Inactive"}, as ListAccessKeys reports them."""
+        keys = self._admin.list_access_keys(UserName=user)["AccessKeyMetadata"]
+        return {key["AccessKeyId"]: key["Status"] for key in keys}
+
+    def create_role(self, name: str) -> str:
+        """A role that EC2 instances assume; returns its ARN."""
+        return self._admin.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))["Role"]["Arn"]
+
+    def user_state(self, user: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
+        """(inline policy names, {access key ID: status}, {tag key: value}) of a user."""
+        inline = self._admin.list_user_policies(UserName=user)["PolicyNames"]
+        tags = {tag["Key"]: tag["Value"] for tag in self._admin.list_user_tags(UserName=user)["Tags"]}
+        return sorted(inline), self.key_statuses(user), tags
+
+    def role_policy(self, role: str, name: str) -> dict | None:
+        """One inline policy document of a role, or None when the role has no policy of that name."""
+        if name not in self._admin.list_role_policies(RoleName=role)["PolicyNames"]:
+            return None
+        return self._admin.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+
+    def group_policies(self, group: str) -> list[str]:
+        """Names of the managed policies attached to a group."""
+        return sorted(p["PolicyName"] for p in self._admin.list_attached_group_policies(GroupName=group)["AttachedPolicies"])
 
 
 def _iam_as_role(sts, account_id: str, role_name: str):

@@ -1,6 +1,7 @@
 """`make demo` from a clean process: every step as expected, the access change proven, nothing left running."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,7 +22,8 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     out = proc.stdout
     for action in ("Ping", "Create a User", "Create a Group", "Create a Policy", "Attach a Policy",
                    "Add a User to a Group", "List Users", "List Groups", "List Policies",
-                   "Remove a User from a Group", "Disable User Access", "Enrich User"):
+                   "Remove a User from a Group", "Disable User Access", "Enrich User", "Enable User Access",
+                   "Revoke Role Sessions", "Detach a Policy"):
         assert f"\n> {action}\n" in out, action
     assert "DEMO FAILED" not in out
     assert out.rstrip().splitlines()[-1].startswith("Demo complete: every step behaved as expected (")
@@ -33,16 +35,30 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert ("Insight on the entity BOB.JONES (triggered by AWSIAM):\n"
             "    | AWS IAM user Bob.Jones has 1 risk finding:\n"
             "    | - Access is disabled: the deny-all inline policy DisableUserAccessPolicy is on the user.") in after
+    # Step 8 too: his key in use switched off and recorded, his old key left out of the record.
+    assert re.search(r"AKIA\w+ \| in use  \| Inactive\n +AKIA\w+ \| retired \| Inactive", after)
+    assert re.search(r"AWSIAM-Containment = keys=AKIA\w+ at=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", after)
     # Step 9: the access each user really has, with their own key, under moto's enforcement.
-    after = out[out.index("9. Did access really change?"):]
+    after = out[out.index("9. Did access really change?"):out.index("10. A second account")]
     assert "alice     | developer | allowed      | allowed      | allowed      | AccessDenied" in after
     assert "carol     | manager   | AccessDenied | allowed      | allowed      | AccessDenied" in after
     assert "Bob.Jones | disabled  | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in after
     # Step 10: a second account through a role; its user is absent from the first account.
-    second = out[out.index("10. A second account, reached through a role"):]
+    second = out[out.index("10. A second account, reached through a role"):out.index("11. A false positive")]
     assert "> Ping\n    (second instance, through the role AWSIAMIntegrationRole in 444455556666)\n" in second
     assert "IAM/STS calls (2): sts:AssumeRole, ListUsers" in second
     assert '"Arn": "arn:aws:iam::444455556666:user/erin"' in second
     first_instance = second[second.index("Back to the first instance"):]
     assert "| arn:aws:iam::444455556666:user/erin |" not in first_instance.split("> Disable User Access")[0]
     assert '"Reason": "The user ARN belongs to another AWS account."' in first_instance
+    # Step 11: the false positive undone. Bob reads and writes again; only the key containment
+    # turned off is back on.
+    undone = out[out.index("11. A false positive"):out.index("12. Revoke Role Sessions")]
+    assert "Bob.Jones | developer | allowed      | allowed    | allowed      | AccessDenied" in undone
+    assert re.search(r"AKIA\w+ \| in use  \| Active\n +AKIA\w+ \| retired \| Inactive", undone)
+    assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in undone
+    # Step 12: a role's sessions revoked, a policy detached (and detached again: not attached).
+    last = out[out.index("12. Revoke Role Sessions"):]
+    assert "ci-deploy now carries the inline policy AWSRevokeOlderSessions" in last
+    assert "carol     | manager, policy taken back | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in last
+    assert "| Policy ManagersBucketReadOnly is not attached to Group: Managers" in last
