@@ -7,9 +7,10 @@ import time
 
 import DisableUserAccessParser
 import EnableUserAccessParser
-from AWSIAMDatamodels import AccessKey, CallerIdentity
+from AWSIAMDatamodels import CallerIdentity
 from BulkEngine import BulkEngine, Deadline
 from Containment import Containment
+from UserProfileModels import AccessKey
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 
