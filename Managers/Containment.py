@@ -111,9 +111,10 @@ class Containment:
         # The record is written before any key is touched. Should anything fail later (an update,
         # the connection, the deadline, a lost answer), every key this run turned off is already in
         # it, so Enable can restore it. The reverse order could leave a key turned off and recorded
-        # nowhere. What this order risks instead is a key recorded but left Active; Enable only
-        # reactivates recorded keys that are Inactive, so such a key is never switched by it, and
-        # the record is corrected below when IAM refused the update outright.
+        # nowhere. What this order risks instead is a key recorded but left Active: Enable only
+        # reactivates recorded keys that are Inactive, so it leaves such a key alone while it stays
+        # Active, the report names the key, and the record is corrected below when IAM refused the
+        # update outright.
         self.manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
         progress.unconfirmed = list(active)
         refused = []
