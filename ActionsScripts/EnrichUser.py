@@ -12,7 +12,7 @@ from UserAccessModels import lookup_text
 
 
 def perform(ctx):
-    users = [entity for entity in ctx.target_entities if entity.entity_type == EntityTypes.USER]
+    users = ctx.entities_of(EntityTypes.USER)
     # No User entity, no AWS call: a case without IAM users is normal.
     run = Enrichment(ctx.manager, ctx.bulk).enrich_users([lookup_text(entity) for entity in users]) if users else None
     return parser.enrich_result(users, run, now=datetime.now(timezone.utc))
