@@ -267,7 +267,8 @@ def test_managers_are_flat_modules():
 
 
 class Module:
-    """Module-level string constants of a script or manager, and what it imports from Managers/."""
+    """Module-level string constants and functions of a script or manager, and what it imports
+    from Managers/."""
 
     _cache: dict[Path, "Module"] = {}
 
@@ -276,6 +277,7 @@ class Module:
         self.tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         self.strings: dict[str, str] = {}          # "NAME" or "Class.NAME" -> value
         self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module, name or "")
+        self.functions = {node.name: node for node in self.tree.body if isinstance(node, ast.FunctionDef)}
         for node in self.tree.body:
             self._collect(node, "")
 
@@ -306,6 +308,18 @@ class Module:
         """The string a (dotted) name stands for, following imports from Managers/."""
         if dotted in self.strings:
             return self.strings[dotted]
+        imported = self._imported(dotted, depth)
+        return imported[0].resolve(imported[1], depth + 1) if imported else None
+
+    def function(self, dotted: str, depth: int = 0) -> tuple["Module", ast.FunctionDef] | None:
+        """The module-level function a (dotted) name stands for, and its module, following imports from Managers/."""
+        if dotted in self.functions:
+            return self, self.functions[dotted]
+        imported = self._imported(dotted, depth)
+        return imported[0].function(imported[1], depth + 1) if imported else None
+
+    def _imported(self, dotted: str, depth: int) -> tuple["Module", str] | None:
+        """The Managers/ module a name is imported from, and the name there."""
         head, _, rest = dotted.partition(".")
         if head not in self.imports or depth > 5:
             return None
@@ -314,7 +328,7 @@ class Module:
         remainder = ".".join(part for part in (name, rest) if part)
         if not source.is_file() or not remainder:
             return None
-        return Module.of(source).resolve(remainder, depth + 1)
+        return Module.of(source), remainder
 
 
 def _dotted(node) -> str | None:
@@ -327,10 +341,22 @@ def _dotted(node) -> str | None:
 
 
 def parameters_read(path: Path) -> tuple[set[str], list[str]]:
-    """Names the script reads through PARAMETER_READERS, and the reads whose name is not resolvable."""
+    """Names the script reads through PARAMETER_READERS, itself or in a Managers/ function it calls
+    (one that reads the parameters two scripts share), and the reads whose name is not resolvable."""
     module = Module.of(path)
-    names, unresolved = set(), []
+    names, unresolved = _reads_in(module, module.tree)
     for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and (dotted := _dotted(node.func)) and dotted not in module.functions:
+            if (called := module.function(dotted)) is not None:
+                helper_names, helper_unresolved = _reads_in(*called)
+                names |= helper_names
+                unresolved += [f"{called[0].path.name} {read}" for read in helper_unresolved]
+    return names, unresolved
+
+
+def _reads_in(module: Module, tree: ast.AST) -> tuple[set[str], list[str]]:
+    names, unresolved = set(), []
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in PARAMETER_READERS):
             continue
@@ -378,6 +404,25 @@ def test_parameter_reads_are_found_however_the_name_is_spelled(tmp_path, monkeyp
     read, unresolved = parameters_read(script)
     assert read == {"User Name", "Max Users to Return", "Group Name", "Scope", "Only Attached"}
     assert unresolved == ["line 11: ctx.param(name)"]
+
+
+def test_parameter_reads_in_a_managers_function_the_script_calls_are_found(tmp_path, monkeypatch):
+    monkeypatch.setitem(globals(), "MANAGERS_DIR", tmp_path)
+    (tmp_path / "Targets.py").write_text(
+        'NAME = "Identity Name"\n'
+        "def read_target(ctx, other):\n"
+        '    return ctx.choice_param("Identity Type"), ctx.param(NAME), ctx.param(other)\n'
+        "def unused(ctx):\n"
+        '    return ctx.param("Never Called")\n')
+    script = tmp_path / "Action.py"
+    script.write_text(
+        "import Targets\n"
+        "from Targets import read_target\n"
+        "def perform(ctx):\n"
+        '    return read_target(ctx, "x"), Targets.read_target(ctx, "y"), ctx.param("Policy Name")\n')
+    read, unresolved = parameters_read(script)
+    assert read == {"Identity Type", "Identity Name", "Policy Name"}
+    assert unresolved == ["Targets.py line 3: ctx.param(other)"] * 2
 
 
 def test_ping_script_carries_the_content_design_guide_wording():
