@@ -75,6 +75,15 @@ class PolicyTarget:
     problem: PolicyInputProblem | None = None
 
 
+def read_policy_target(ctx) -> PolicyTarget:
+    """Attach/Detach's three parameters from the action's context (see ActionRunner), checked.
+    The first of them that is missing or unknown raises InvalidParameter, before any call."""
+    identity_type = ctx.choice_param("Identity Type", IdentityType, default=IdentityType.GROUP)
+    identity = ctx.param("Identity Name", required=True)
+    policy_text = ctx.param("Policy Name", required=True)
+    return check_policy_target(identity_type, identity, policy_text)
+
+
 def check_policy_target(identity_type: IdentityType, identity: str, policy_text: str) -> PolicyTarget:
     policy = parse_policy_reference(policy_text)
     if policy is not None and is_valid_name(identity, identity_type.kind):
