@@ -114,6 +114,13 @@ def iam(aws):
 
 
 @pytest.fixture
+def aws_managed_policies(monkeypatch):
+    """Must come before the mock starts (name it before `iam` or `run_action`): moto then knows
+    IAM's ~1,500 AWS-managed policies."""
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+
+@pytest.fixture
 def call_log(monkeypatch):
     """Every AWS call made by clients the action builds, as (service, Operation)."""
     from botocore.client import BaseClient

@@ -2,27 +2,16 @@
 policy resolution and call budget, Detach{User,Group,Role}Policy, "not attached" as COMPLETED
 false, and only the named identity changed."""
 
-import json
-
 import pytest
 from conftest import COMPLETED, FAILED
+from policy_fakes import ACCOUNT, INVALID_NAMES, RESOLVED_BY_GET, TRUST, attached, customer_policy
 
 ACTION = "Detach a Policy"
-ACCOUNT = "123456789012"
-DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-STS = ("sts", "GetCallerIdentity")
-RESOLVED_BY_GET = [STS, ("iam", "GetPolicy"), ("iam", "GetPolicy")]
-INVALID_NAMES = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
 IDENTITIES = [("Group", "Developers", "DetachGroupPolicy"), ("User", "alice", "DetachUserPolicy"), ("Role", "app-role", "DetachRolePolicy")]
 
 
 def detach(run_action, policy, identity="Developers", identity_type="Group"):
     return run_action(ACTION, {"Identity Type": identity_type, "Identity Name": identity, "Policy Name": policy})
-
-
-def customer_policy(iam, name, path="/"):
-    return iam.create_policy(PolicyName=name, PolicyDocument=DOCUMENT, Path=path)["Policy"]["Arn"]
 
 
 def attach_to(iam, identity_type, identity, arn):
@@ -46,18 +35,6 @@ def identities(iam):
     return iam
 
 
-def attached(iam):
-    """Every managed-policy attachment in the account, as {(type, name): [arn, ...]}."""
-    state = {}
-    for group in iam.list_groups()["Groups"]:
-        state[("Group", group["GroupName"])] = [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=group["GroupName"])["AttachedPolicies"]]
-    for user in iam.list_users()["Users"]:
-        state[("User", user["UserName"])] = [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=user["UserName"])["AttachedPolicies"]]
-    for role in iam.list_roles()["Roles"]:
-        state[("Role", role["RoleName"])] = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]]
-    return {key: arns for key, arns in state.items() if arns}
-
-
 DEV_READ = f"arn:aws:iam::{ACCOUNT}:policy/dev-read"
 EVERYONE = {("Group", "Developers"): [DEV_READ], ("Group", "Managers"): [DEV_READ], ("User", "alice"): [DEV_READ],
             ("User", "bob"): [DEV_READ], ("Role", "app-role"): [DEV_READ], ("Role", "other-role"): [DEV_READ]}
@@ -65,12 +42,6 @@ EVERYONE = {("Group", "Developers"): [DEV_READ], ("Group", "Managers"): [DEV_REA
 
 def without(state, key):
     return {k: v for k, v in state.items() if k != key}
-
-
-@pytest.fixture
-def aws_managed_policies(monkeypatch):
-    # Must be set before the mock starts; moto then knows IAM's ~1,500 AWS-managed policies.
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 
 # --- Resolving and detaching ----------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""The account, documents and call budget that Attach a Policy's and Detach a Policy's tests share,
+and a reading of every managed-policy attachment, to prove that only the named identity changed."""
+
+import json
+
+ACCOUNT = "123456789012"
+DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+STS = ("sts", "GetCallerIdentity")
+# A policy given by name: the caller's account, then the customer-managed and AWS-managed ARNs.
+RESOLVED_BY_GET = [STS, ("iam", "GetPolicy"), ("iam", "GetPolicy")]
+INVALID_NAMES = ". Names must contain only alphanumeric characters and/or the following: +=,.@_-."
+
+
+def customer_policy(iam, name, path="/"):
+    return iam.create_policy(PolicyName=name, PolicyDocument=DOCUMENT, Path=path)["Policy"]["Arn"]
+
+
+def attached(iam):
+    """Every managed-policy attachment in the account, as {(type, name): [arn, ...]}."""
+    state = {}
+    for group in iam.list_groups()["Groups"]:
+        state[("Group", group["GroupName"])] = [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=group["GroupName"])["AttachedPolicies"]]
+    for user in iam.list_users()["Users"]:
+        state[("User", user["UserName"])] = [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=user["UserName"])["AttachedPolicies"]]
+    for role in iam.list_roles()["Roles"]:
+        state[("Role", role["RoleName"])] = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]]
+    return {key: arns for key, arns in state.items() if arns}
