@@ -32,9 +32,10 @@ from UserAccessModels import (
     EnableStatus,
     EnableStep,
     KeyStep,
+    Missing,
     parse_user_reference,
 )
-from UserResolution import Missing, UserResolver
+from UserResolution import UserResolver
 
 # Errors that stop the whole run rather than settle one user.
 _GENERAL = (ConnectionFailure, DeadlineReached)

@@ -14,9 +14,9 @@ from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement
-from UserAccessModels import parse_user_reference
+from UserAccessModels import Missing, parse_user_reference
 from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
-from UserResolution import Missing, UserResolver
+from UserResolution import UserResolver
 
 _CAUSE_OF = {
     Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,

@@ -32,11 +32,20 @@ def parse_user_reference(text: str) -> UserReference | None:
     return UserReference(text) if is_valid_name(text, "user") else None
 
 
-def unusable_cause(text: str) -> "DisableCause":
+class Missing(StrEnum):
+    """Why an entity names no IAM user of this account (see UserResolution)."""
+
+    NOT_A_USER_NAME = "not_a_user_name"
+    NAME_TOO_LONG = "name_too_long"
+    OTHER_ACCOUNT = "other_account"
+    NO_SUCH_USER = "no_such_user"
+
+
+def unusable_cause(text: str) -> Missing:
     """Why parse_user_reference refused the text: a name too long for IAM, or no user name at all."""
     match = _USER_ARN.match(text)
     too_long = name_problem(match["name"] if match else text, "user") is NameProblem.TOO_LONG
-    return DisableCause.NAME_TOO_LONG if too_long else DisableCause.NOT_A_USER_NAME
+    return Missing.NAME_TOO_LONG if too_long else Missing.NOT_A_USER_NAME
 
 
 def lookup_text(entity) -> str:

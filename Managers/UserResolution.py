@@ -5,22 +5,12 @@ as given, and only when IAM answers NoSuchEntity is the account listed (once per
 real spelling, since the platform upper-cases identifiers."""
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Callable, Generic, TypeVar
 
 from AWSIAMExceptions import NotFound
-from UserAccessModels import DisableCause, parse_user_reference, unusable_cause
+from UserAccessModels import Missing, parse_user_reference, unusable_cause
 
 Value = TypeVar("Value")
-
-
-class Missing(StrEnum):
-    """Why an entity names no IAM user of this account."""
-
-    NOT_A_USER_NAME = "not_a_user_name"
-    NAME_TOO_LONG = "name_too_long"
-    OTHER_ACCOUNT = "other_account"
-    NO_SUCH_USER = "no_such_user"
 
 
 @dataclass(frozen=True)
@@ -37,10 +27,6 @@ class Resolution(Generic[Value]):
     @property
     def found(self) -> bool:
         return self.missing is None
-
-
-# Why a text is no user name at all, as UserAccessModels tells it.
-_UNUSABLE = {DisableCause.NOT_A_USER_NAME: Missing.NOT_A_USER_NAME, DisableCause.NAME_TOO_LONG: Missing.NAME_TOO_LONG}
 
 
 def _direct(function: Callable[..., Any], *args) -> Any:
@@ -60,7 +46,7 @@ class UserResolver:
         Needs what `act` needs; iam:ListUsers when the name's case differs; sts:GetCallerIdentity for ARNs."""
         reference = parse_user_reference(lookup)
         if reference is None:
-            return Resolution(None, missing=_UNUSABLE[unusable_cause(lookup)])
+            return Resolution(None, missing=unusable_cause(lookup))
         if reference.account and not self._call(self.manager.is_own_account, reference.partition, reference.account):
             # Same-named users exist in many accounts; acting on ours for another's ARN would be wrong.
             return Resolution(reference.name, missing=Missing.OTHER_ACCOUNT)
