@@ -33,9 +33,8 @@ from UserAccessModels import (
     EnableStep,
     KeyStep,
     Missing,
-    parse_user_reference,
 )
-from UserResolution import UserResolver
+from UserResolution import UserOutcomes, UserResolver
 
 # Errors that stop the whole run rather than settle one user.
 _GENERAL = (ConnectionFailure, DeadlineReached)
@@ -46,6 +45,8 @@ _CAUSE_OF = {
     Missing.OTHER_ACCOUNT: DisableCause.OTHER_ACCOUNT,
     Missing.NO_SUCH_USER: DisableCause.NO_SUCH_USER,
 }
+_DISABLE = UserOutcomes(DisableOutcome, DisableStatus, _CAUSE_OF)
+_ENABLE = UserOutcomes(EnableOutcome, EnableStatus, _CAUSE_OF)
 
 
 class Containment:
@@ -70,16 +71,11 @@ class Containment:
 
     def _disable_one(self, item: tuple[int, str], progress: dict, deactivate_keys: bool) -> DisableOutcome:
         index, lookup = item
-        try:
-            # The deny policy's own PutUserPolicy is the existence check.
-            found = self.resolver.resolve(
-                lookup, lambda name: self.manager.put_user_policy(name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT))
-        except _GENERAL:
-            raise
-        except AWSIAMError as err:
-            return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), error=err)
-        if not found.found:
-            return DisableOutcome(lookup, DisableStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        # The deny policy's own PutUserPolicy is the existence check.
+        found, ended = self.resolver.find(
+            lookup, lambda name: self.manager.put_user_policy(name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT), _DISABLE)
+        if ended is not None:
+            return ended
         disabled = DisableOutcome(lookup, DisableStatus.DISABLED, found.user_name, found.arn)
         if not deactivate_keys:
             return disabled
@@ -162,16 +158,11 @@ class Containment:
 
     def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool) -> EnableOutcome:
         index, lookup = item
-        try:
-            # Reading the tags first is the existence check: DeleteUserPolicy's NoSuchEntity would
-            # not tell a missing user from a user without the deny policy.
-            found = self.resolver.resolve(lookup, self.manager.list_user_tags)
-        except _GENERAL:
-            raise
-        except AWSIAMError as err:
-            return EnableOutcome(lookup, EnableStatus.FAILED, _name_in(lookup), error=err)
-        if not found.found:
-            return EnableOutcome(lookup, EnableStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        # Reading the tags first is the existence check: DeleteUserPolicy's NoSuchEntity would not
+        # tell a missing user from a user without the deny policy.
+        found, ended = self.resolver.find(lookup, self.manager.list_user_tags, _ENABLE)
+        if ended is not None:
+            return ended
         state = progress[index] = _EnableProgress(lookup, found.user_name, found.arn)
         try:
             self._restore(found.user_name, found.value.get(CONTAINMENT_TAG), state, reactivate_keys)
@@ -289,7 +280,7 @@ def _disable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _Dis
     if progress is not None:
         # The deny policy is on; say how far the key step got.
         return progress.outcome(cause=cause, error=error)
-    return DisableOutcome(lookup, DisableStatus.FAILED, _name_in(lookup), cause=cause, error=error)
+    return _DISABLE.failed(lookup, cause=cause, error=error)
 
 
 def _enable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _EnableProgress | None) -> EnableOutcome:
@@ -299,7 +290,7 @@ def _enable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _Enab
     cause, error = _interruption(item, stopped_by)
     if progress is not None:
         return progress.outcome(cause=cause, error=error)
-    return EnableOutcome(lookup, EnableStatus.FAILED, _name_in(lookup), cause=cause, error=error)
+    return _ENABLE.failed(lookup, cause=cause, error=error)
 
 
 def _interruption(item: ItemRun, stopped_by: Exception | None) -> tuple[DisableCause | None, Exception | None]:
@@ -321,8 +312,3 @@ def _describe(item: ItemRun) -> str:
 
 def _lookup_of(item: tuple[int, str]) -> str:
     return item[1]
-
-
-def _name_in(lookup: str) -> str | None:
-    reference = parse_user_reference(lookup)
-    return reference.name if reference else None

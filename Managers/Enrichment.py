@@ -14,16 +14,16 @@ from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement
-from UserAccessModels import Missing, parse_user_reference
+from UserAccessModels import Missing
 from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
-from UserResolution import UserResolver
+from UserResolution import UserOutcomes, UserResolver
 
-_CAUSE_OF = {
+_ENRICH = UserOutcomes(EnrichOutcome, EnrichStatus, {
     Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,
     Missing.NAME_TOO_LONG: EnrichCause.NAME_TOO_LONG,
     Missing.OTHER_ACCOUNT: EnrichCause.OTHER_ACCOUNT,
     Missing.NO_SUCH_USER: EnrichCause.NO_SUCH_USER,
-}
+})
 
 
 class Enrichment:
@@ -51,15 +51,10 @@ class _ProfileReader:
         self.resolver = UserResolver(manager, call=pool.call)
 
     def enrich(self, lookup: str) -> EnrichOutcome:
-        try:
-            # GetUser is the existence check, and the profile's first part.
-            found = self.resolver.resolve(lookup, lambda name: self.pool.call(self.manager.get_user, name))
-        except (ConnectionFailure, DeadlineReached):
-            raise
-        except AWSIAMError as err:
-            return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), error=err)
-        if not found.found:
-            return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, found.user_name, found.arn, cause=_CAUSE_OF[found.missing])
+        # GetUser is the existence check, and the profile's first part.
+        found, ended = self.resolver.find(lookup, lambda name: self.pool.call(self.manager.get_user, name), _ENRICH)
+        if ended is not None:
+            return ended
         user = found.value
         try:
             profile = self._profile(user)
@@ -100,20 +95,15 @@ def _enrich_outcome(item: ItemRun, stopped_by: Exception | None) -> EnrichOutcom
     if item.settlement is Settlement.SETTLED:
         return item.value
     if item.settlement is Settlement.FAILED:
-        return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), error=item.error)
+        return _ENRICH.failed(lookup, error=item.error)
     if item.settlement is Settlement.UNANSWERED:
         cause = EnrichCause.UNANSWERED
     else:
         cause = EnrichCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else EnrichCause.NOT_ATTEMPTED
-    return EnrichOutcome(lookup, EnrichStatus.FAILED, _name_in(lookup), cause=cause)
+    return _ENRICH.failed(lookup, cause=cause)
 
 
 def _describe(item: ItemRun) -> str:
     if item.settlement is Settlement.SETTLED:
         return item.value.status.value.replace("_", " ")
     return item.settlement.value.replace("_", " ")
-
-
-def _name_in(lookup: str) -> str | None:
-    reference = parse_user_reference(lookup)
-    return reference.name if reference else None

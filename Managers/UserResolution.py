@@ -5,9 +5,10 @@ as given, and only when IAM answers NoSuchEntity is the account listed (once per
 real spelling, since the platform upper-cases identifiers."""
 
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
-from AWSIAMExceptions import NotFound
+from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
+from BulkEngine import DeadlineReached
 from UserAccessModels import Missing, parse_user_reference, unusable_cause
 
 Value = TypeVar("Value")
@@ -29,6 +30,29 @@ class Resolution(Generic[Value]):
         return self.missing is None
 
 
+@dataclass(frozen=True)
+class UserOutcomes:
+    """How an action on User entities reports a user it got no further with than the lookup:
+    `outcome` is its outcome type, `status` its status enum (with NOT_FOUND and FAILED), and
+    `causes` its own words for each Missing."""
+
+    outcome: Callable[..., Any]
+    status: Any
+    causes: Mapping[Missing, Any]
+
+    def not_found(self, lookup: str, found: Resolution) -> Any:
+        return self.outcome(lookup, self.status.NOT_FOUND, found.user_name, found.arn, cause=self.causes[found.missing])
+
+    def failed(self, lookup: str, *, cause: Any = None, error: Exception | None = None) -> Any:
+        """Failed before the user was found, or never tried: the name is the entity's own, if it is one."""
+        return self.outcome(lookup, self.status.FAILED, _name_in(lookup), cause=cause, error=error)
+
+
+def _name_in(lookup: str) -> str | None:
+    reference = parse_user_reference(lookup)
+    return reference.name if reference else None
+
+
 def _direct(function: Callable[..., Any], *args) -> Any:
     return function(*args)
 
@@ -40,6 +64,20 @@ class UserResolver:
     def __init__(self, manager, *, call: Callable[..., Any] = _direct):
         self.manager = manager
         self._call = call
+
+    def find(self, lookup: str, act: Callable[[str], Value], outcomes: UserOutcomes) -> tuple[Resolution[Value] | None, Any]:
+        """resolve(), and the user's outcome when the lookup is where it ends: `(found, None)`, or
+        `(None, outcome)` for a user not found or failed with an error of its own. A connection or
+        credential failure, or the deadline, is raised: it stops the run rather than settle the user."""
+        try:
+            found = self.resolve(lookup, act)
+        except (ConnectionFailure, DeadlineReached):
+            raise
+        except AWSIAMError as err:
+            return None, outcomes.failed(lookup, error=err)
+        if not found.found:
+            return None, outcomes.not_found(lookup, found)
+        return found, None
 
     def resolve(self, lookup: str, act: Callable[[str], Value]) -> Resolution[Value]:
         """Apply `act` to the IAM user that `lookup` (an entity's text) names.
