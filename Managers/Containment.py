@@ -63,11 +63,9 @@ class Containment:
         Needs iam:PutUserPolicy, what UserResolver.resolve needs, and for the keys iam:ListAccessKeys,
         iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey.
         A connection or credential failure stops the run; every other error is the user's own."""
-        progress: dict[int, _DisableProgress] = {}
-        run = self.engine.run(list(enumerate(lookups)), lambda item: self._disable_one(item, progress, deactivate_keys),
-                              describe=_describe, label=_lookup_of)
-        outcomes = tuple(_disable_outcome(item, run.stopped_by, progress.get(item.item[0])) for item in run.runs)
-        return DisableRun(outcomes, error=run.stopped_by)
+        outcomes, error = self._each_user(
+            lookups, lambda item, progress: self._disable_one(item, progress, deactivate_keys), _DISABLE)
+        return DisableRun(outcomes, error=error)
 
     def _disable_one(self, item: tuple[int, str], progress: dict, deactivate_keys: bool) -> DisableOutcome:
         index, lookup = item
@@ -150,11 +148,9 @@ class Containment:
         remove the containment tag. No other key or policy is touched.
         Needs iam:ListUserTags, iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey,
         iam:UntagUser, and what UserResolver.resolve needs."""
-        progress: dict[int, _EnableProgress] = {}
-        run = self.engine.run(list(enumerate(lookups)), lambda item: self._enable_one(item, progress, reactivate_keys),
-                              describe=_describe, label=_lookup_of)
-        outcomes = tuple(_enable_outcome(item, run.stopped_by, progress.get(item.item[0])) for item in run.runs)
-        return EnableRun(outcomes, error=run.stopped_by)
+        outcomes, error = self._each_user(
+            lookups, lambda item, progress: self._enable_one(item, progress, reactivate_keys), _ENABLE)
+        return EnableRun(outcomes, error=error)
 
     def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool) -> EnableOutcome:
         index, lookup = item
@@ -222,6 +218,21 @@ class Containment:
                 continue
             state.reactivated.append(key_id)
 
+    # --- Both ---------------------------------------------------------------------------------
+
+    def _each_user(self, lookups: Sequence[str], settle, outcomes: UserOutcomes) -> tuple[tuple, Exception | None]:
+        """Every user's outcome in entity order, and what stopped the run early, if anything.
+        `settle((index, lookup), progress)` settles one user, and keeps its progress in `progress`
+        under its index from the point where there is some to report (Disable: the deny policy is
+        on; Enable: the user is found). A user that never settles is reported from that progress,
+        or as failed when it has none."""
+        progress: dict[int, _DisableProgress | _EnableProgress] = {}
+        run = self.engine.run(list(enumerate(lookups)), lambda item: settle(item, progress),
+                              describe=_describe, label=_lookup_of)
+        reported = tuple(_outcome(item, run.stopped_by, progress.get(item.item[0]), outcomes) for item in run.runs)
+        return reported, run.stopped_by
+
+
 @dataclass
 class _DisableProgress:
     """A disabled user's key step as it goes; read by the report even if the user never settles."""
@@ -272,25 +283,15 @@ class _EnableProgress:
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted)
 
 
-def _disable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _DisableProgress | None) -> DisableOutcome:
-    lookup = item.item[1]
+def _outcome(item: ItemRun, stopped_by: Exception | None, progress: _DisableProgress | _EnableProgress | None,
+             outcomes: UserOutcomes) -> DisableOutcome | EnableOutcome:
     if item.settlement is Settlement.SETTLED:
         return item.value
     cause, error = _interruption(item, stopped_by)
     if progress is not None:
-        # The deny policy is on; say how far the key step got.
+        # Say how far the user got before the interruption.
         return progress.outcome(cause=cause, error=error)
-    return _DISABLE.failed(lookup, cause=cause, error=error)
-
-
-def _enable_outcome(item: ItemRun, stopped_by: Exception | None, progress: _EnableProgress | None) -> EnableOutcome:
-    lookup = item.item[1]
-    if item.settlement is Settlement.SETTLED:
-        return item.value
-    cause, error = _interruption(item, stopped_by)
-    if progress is not None:
-        return progress.outcome(cause=cause, error=error)
-    return _ENABLE.failed(lookup, cause=cause, error=error)
+    return outcomes.failed(item.item[1], cause=cause, error=error)
 
 
 def _interruption(item: ItemRun, stopped_by: Exception | None) -> tuple[DisableCause | None, Exception | None]:
