@@ -4,7 +4,17 @@ only the named identity changed."""
 
 import pytest
 from conftest import COMPLETED, CONFIG, FAILED
-from policy_fakes import ACCOUNT, INVALID_NAMES, RESOLVED_BY_GET, TRUST, attached, customer_policy
+from policy_fakes import (
+    ACCOUNT,
+    BAD_PARAMETER_IDS,
+    BAD_PARAMETERS,
+    INVALID_NAMES,
+    RESOLVED_BY_GET,
+    TRUST,
+    attached,
+    customer_policy,
+    stub_dev_read_found,
+)
 
 ACTION = "Attach a Policy"
 
@@ -192,9 +202,7 @@ def test_limit_exceeded(stub_aws, run_action):
 )
 def test_general_errors_fail_the_action(stub_aws, run_action, service, operation, code):
     if service == "iam":
-        stub_aws.sts.add_response("get_caller_identity", {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/soar", "UserId": "AIDAEXAMPLEEXAMPLE"})
-        stub_aws.iam.add_response("get_policy", {"Policy": {"PolicyName": "dev-read", "Arn": f"arn:aws:iam::{ACCOUNT}:policy/dev-read"}})
-        stub_aws.iam.add_client_error("get_policy", "NoSuchEntity", "not found", 404)
+        stub_dev_read_found(stub_aws)
     getattr(stub_aws, service).add_client_error(operation, code, "Denied for this test.", 403)
     out = attach(run_action, "dev-read")
     api = {"get_caller_identity": "GetCallerIdentity", "attach_group_policy": "AttachGroupPolicy"}[operation]
@@ -238,13 +246,7 @@ def test_a_group_name_of_128_characters_is_valid(stub_aws, run_action):
     assert attach(run_action, arn, "g" * 128).message == f"Policy was attached to Group: {'g' * 128}"
 
 
-@pytest.mark.parametrize(
-    "params, reason",
-    [({"Identity Type": "Computer", "Identity Name": "Developers", "Policy Name": "dev-read"}, "'Identity Type' must be one of: User, Group, Role."),
-     ({"Identity Type": "Group", "Identity Name": " ", "Policy Name": "dev-read"}, "Missing mandatory parameter 'Identity Name'."),
-     ({"Identity Type": "Group", "Identity Name": "Developers", "Policy Name": ""}, "Missing mandatory parameter 'Policy Name'.")],
-    ids=["unknown-identity-type", "empty-identity", "empty-policy"],
-)
+@pytest.mark.parametrize("params, reason", BAD_PARAMETERS, ids=BAD_PARAMETER_IDS)
 def test_bad_parameters_fail_without_any_call(run_action, params, reason):
     out = run_action(ACTION, params)
     assert out.message == f"Error executing action 'Attach a Policy'. Reason: {reason}"

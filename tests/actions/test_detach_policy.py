@@ -4,7 +4,18 @@ false, and only the named identity changed."""
 
 import pytest
 from conftest import COMPLETED, FAILED
-from policy_fakes import ACCOUNT, INVALID_NAMES, RESOLVED_BY_GET, TRUST, attached, customer_policy
+from policy_fakes import (
+    ACCOUNT,
+    BAD_PARAMETER_IDS,
+    BAD_PARAMETERS,
+    DEV_READ,
+    INVALID_NAMES,
+    RESOLVED_BY_GET,
+    TRUST,
+    attached,
+    customer_policy,
+    stub_dev_read_found,
+)
 
 ACTION = "Detach a Policy"
 IDENTITIES = [("Group", "Developers", "DetachGroupPolicy"), ("User", "alice", "DetachUserPolicy"), ("Role", "app-role", "DetachRolePolicy")]
@@ -35,7 +46,6 @@ def identities(iam):
     return iam
 
 
-DEV_READ = f"arn:aws:iam::{ACCOUNT}:policy/dev-read"
 EVERYONE = {("Group", "Developers"): [DEV_READ], ("Group", "Managers"): [DEV_READ], ("User", "alice"): [DEV_READ],
             ("User", "bob"): [DEV_READ], ("Role", "app-role"): [DEV_READ], ("Role", "other-role"): [DEV_READ]}
 
@@ -206,9 +216,7 @@ def test_a_service_linked_roles_policy_cannot_be_detached(stub_aws, run_action):
 )
 def test_general_errors_fail_the_action(stub_aws, run_action, service, operation, code):
     if service == "iam":
-        stub_aws.sts.add_response("get_caller_identity", {"Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:user/soar", "UserId": "AIDAEXAMPLEEXAMPLE"})
-        stub_aws.iam.add_response("get_policy", {"Policy": {"PolicyName": "dev-read", "Arn": DEV_READ}})
-        stub_aws.iam.add_client_error("get_policy", "NoSuchEntity", "not found", 404)
+        stub_dev_read_found(stub_aws)
     getattr(stub_aws, service).add_client_error(operation, code, "Denied for this test.", 403)
     out = detach(run_action, "dev-read")
     api = {"get_caller_identity": "GetCallerIdentity", "detach_group_policy": "DetachGroupPolicy"}[operation]
@@ -239,13 +247,7 @@ def test_invalid_names_fail_without_any_call(run_action, identity_type, identity
     assert (out.state, out.result_value, out.calls) == (FAILED, False, [])
 
 
-@pytest.mark.parametrize(
-    "params, reason",
-    [({"Identity Type": "Computer", "Identity Name": "Developers", "Policy Name": "dev-read"}, "'Identity Type' must be one of: User, Group, Role."),
-     ({"Identity Type": "Group", "Identity Name": " ", "Policy Name": "dev-read"}, "Missing mandatory parameter 'Identity Name'."),
-     ({"Identity Type": "Group", "Identity Name": "Developers", "Policy Name": ""}, "Missing mandatory parameter 'Policy Name'.")],
-    ids=["unknown-identity-type", "empty-identity", "empty-policy"],
-)
+@pytest.mark.parametrize("params, reason", BAD_PARAMETERS, ids=BAD_PARAMETER_IDS)
 def test_bad_parameters_fail_without_any_call(run_action, params, reason):
     out = run_action(ACTION, params)
     assert out.message == f"Error executing action 'Detach a Policy'. Reason: {reason}"
