@@ -84,6 +84,14 @@ class BulkRun(Generic[Item]):
         return [run for run in self.runs if run.settlement is settlement]
 
 
+def status_in_words(item: ItemRun) -> str:
+    """A `describe` for work that returns an outcome with a `status`: that status, or how the item
+    failed to settle, in words ("not found", "not attempted")."""
+    if item.settlement is Settlement.SETTLED:
+        return item.value.status.value.replace("_", " ")
+    return item.settlement.value.replace("_", " ")
+
+
 class Once:
     """A value computed at most once, however many threads ask at the same time. A failure is
     kept too, so a second thread does not repeat a call that already failed."""

@@ -17,7 +17,7 @@ from typing import Sequence
 from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement
+from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, status_in_words
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from UserAccessModels import (
     CONTAINMENT_TAG,
@@ -228,7 +228,7 @@ class Containment:
         or as failed when it has none."""
         progress: dict[int, _DisableProgress | _EnableProgress] = {}
         run = self.engine.run(list(enumerate(lookups)), lambda item: settle(item, progress),
-                              describe=_describe, label=_lookup_of)
+                              describe=status_in_words, label=_lookup_of)
         reported = tuple(_outcome(item, run.stopped_by, progress.get(item.item[0]), outcomes) for item in run.runs)
         return reported, run.stopped_by
 
@@ -303,12 +303,6 @@ def _interruption(item: ItemRun, stopped_by: Exception | None) -> tuple[DisableC
     if isinstance(item.error, DeadlineReached) or isinstance(stopped_by, DeadlineReached):
         return DisableCause.OUT_OF_TIME, None
     return DisableCause.NOT_ATTEMPTED, None
-
-
-def _describe(item: ItemRun) -> str:
-    if item.settlement is Settlement.SETTLED:
-        return item.value.status.value.replace("_", " ")
-    return item.settlement.value.replace("_", " ")
 
 
 def _lookup_of(item: tuple[int, str]) -> str:

@@ -13,7 +13,7 @@ from typing import Sequence
 from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement
+from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement, status_in_words
 from UserAccessModels import Missing
 from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
 from UserResolution import UserOutcomes, UserResolver
@@ -38,7 +38,7 @@ class Enrichment:
         A connection or credential failure stops the run; every other error is the user's own."""
         with CallPool() as pool:
             reader = _ProfileReader(self.manager, pool)
-            run = self.engine.run(lookups, reader.enrich, describe=_describe)
+            run = self.engine.run(lookups, reader.enrich, describe=status_in_words)
         return EnrichRun(tuple(_enrich_outcome(item, run.stopped_by) for item in run.runs), error=run.stopped_by)
 
 
@@ -101,9 +101,3 @@ def _enrich_outcome(item: ItemRun, stopped_by: Exception | None) -> EnrichOutcom
     else:
         cause = EnrichCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else EnrichCause.NOT_ATTEMPTED
     return _ENRICH.failed(lookup, cause=cause)
-
-
-def _describe(item: ItemRun) -> str:
-    if item.settlement is Settlement.SETTLED:
-        return item.value.status.value.replace("_", " ")
-    return item.settlement.value.replace("_", " ")

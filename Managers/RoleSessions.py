@@ -4,7 +4,7 @@ one PutRolePolicy per role."""
 from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, Unmodifiable
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement
+from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, status_in_words
 from PolicyDocuments import REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document
 from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus, parse_role_reference, unusable_cause
 
@@ -22,7 +22,7 @@ class RoleSessions:
         # revoked here refuses the same sessions, and the message can name the time.
         issued_before = utc_now().replace(microsecond=0)
         document = revoke_older_sessions_document(issued_before)
-        run = self.engine.run(texts, lambda text: self._revoke_one(text, document), describe=_describe)
+        run = self.engine.run(texts, lambda text: self._revoke_one(text, document), describe=status_in_words)
         outcomes = tuple(_revoke_outcome(item, run.stopped_by) for item in run.runs)
         return RevokeRun(issued_before, outcomes, error=run.stopped_by)
 
@@ -61,9 +61,3 @@ def _revoke_outcome(item: ItemRun, stopped_by: Exception | None) -> RevokeOutcom
     else:
         cause = RevokeCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else RevokeCause.NOT_ATTEMPTED
     return RevokeOutcome(text, RevokeStatus.FAILED, name, arn, cause=cause)
-
-
-def _describe(item: ItemRun) -> str:
-    if item.settlement is Settlement.SETTLED:
-        return item.value.status.value.replace("_", " ")
-    return item.settlement.value.replace("_", " ")
