@@ -35,9 +35,8 @@ class PolicyResolution:
         try:
             self.manager.attach_policy(identity_type, identity_name, match.arn)
         except NotFound:
-            # NoSuchEntity covers a missing identity and a missing policy alike. A resolved policy
-            # was just read; only an ARN taken on trust needs the one extra read to tell them apart.
-            if policy.arn and self._policy_or_none(policy.arn) is None:
+            # NoSuchEntity covers a missing identity and a missing policy alike.
+            if self._given_arn_is_gone(policy):
                 return AttachOutcome(AttachStatus.POLICY_MISSING)
             return AttachOutcome(AttachStatus.IDENTITY_MISSING, match)
         except LimitExceeded:
@@ -64,12 +63,17 @@ class PolicyResolution:
             # Retried after an answer that was lost: the lost attempt is what detached it.
             return DetachOutcome(DetachStatus.DETACHED, match)
         # Outside the except block, so a failing GetPolicy is not chained to the NoSuchEntity.
-        if policy.arn and self._policy_or_none(policy.arn) is None:
+        if self._given_arn_is_gone(policy):
             return DetachOutcome(DetachStatus.POLICY_MISSING)
         return DetachOutcome(DetachStatus.NOT_ATTACHED, match)
 
     def _match(self, policy: PolicyReference) -> PolicyMatch | None:
         return PolicyMatch(policy.arn) if policy.arn else self.find_policy(policy.name)
+
+    def _given_arn_is_gone(self, policy: PolicyReference) -> bool:
+        """Whether the policy ARN the analyst gave names no policy. A policy resolved by name was
+        just read; only an ARN taken on trust needs this one extra read."""
+        return policy.arn is not None and self._policy_or_none(policy.arn) is None
 
     def _policy_or_none(self, policy_arn: str) -> Policy | None:
         try:
