@@ -7,8 +7,7 @@ from typing import Sequence
 from ActionResults import ActionResult, EntityEnrichment, Table
 from AWSIAMConstants import ENRICH_USER
 from AWSIAMDatamodels import iso_date
-from AWSIAMExceptions import AccessDenied
-from AWSIAMParser import join_names
+from AWSIAMParser import denied_on_every_item, join_names
 from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND
 from DisableUserAccessParser import REASONS as DISABLE_REASONS
 from PolicyDocuments import DENY_ALL_POLICY_NAME
@@ -232,20 +231,12 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
         (NOT_FOUND, names[EnrichStatus.NOT_FOUND]),
         (FAILED, names[EnrichStatus.FAILED]),
     ) if found]
-    general_error = run.error or _whole_action_denied(run.outcomes)
+    general_error = run.error or denied_on_every_item(
+        outcome.error for outcome in run.outcomes if outcome.status is not EnrichStatus.NOT_FOUND)
     if general_error:
         lines.insert(0, ENRICH_USER.failure(general_error))
     return ActionResult("\n".join(lines), success=bool(names[EnrichStatus.ENRICHED]) and not general_error,
                         failed=bool(general_error), json_result=json_result, tables=tables, enrichments=enrichments)
-
-
-def _whole_action_denied(outcomes: Sequence[EnrichOutcome]) -> AccessDenied | None:
-    """AccessDenied on every user tried, and none enriched: the credentials lack a permission
-    the action needs, which is an error of the action, not of its users."""
-    tried = [outcome for outcome in outcomes if outcome.status is not EnrichStatus.NOT_FOUND]
-    if tried and all(isinstance(outcome.error, AccessDenied) for outcome in tried):
-        return tried[0].error
-    return None
 
 
 def _name(outcome: EnrichOutcome) -> str:
