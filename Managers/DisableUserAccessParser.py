@@ -1,4 +1,4 @@
-"""Wording and JSON result of Disable User Access, and the wording Enable User Access shares with it."""
+"""Wording and JSON result of Disable User Access, and what Enable User Access and Enrich User share with it."""
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS
@@ -54,13 +54,13 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
     if run is None:
         return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
     pairs = list(zip(entity_ids, run.outcomes))
-    disabled = [_name(o) for _, o in pairs if o.status is DisableStatus.DISABLED]
+    disabled = [user_label(o) for _, o in pairs if o.status is DisableStatus.DISABLED]
     not_found = [entity_id for entity_id, o in pairs if o.status is DisableStatus.NOT_FOUND]
-    deny_failed = [_name(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is None]
-    keys_failed = [_name(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is not None]
+    deny_failed = [user_label(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is None]
+    keys_failed = [user_label(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is not None]
     with_keys = [o for _, o in pairs if o.keys is not None]
-    deactivated = [USER_KEYS.format(name=_name(o), keys=join_names(o.keys.deactivated)) for o in with_keys if o.keys.deactivated]
-    no_active = [_name(o) for o in with_keys if o.status is DisableStatus.DISABLED and not o.keys.deactivated]
+    deactivated = [user_keys(o, o.keys.deactivated) for o in with_keys if o.keys.deactivated]
+    no_active = [user_label(o) for o in with_keys if o.status is DisableStatus.DISABLED and not o.keys.deactivated]
     lines = [template.format(names=join_names(names)) for template, names in (
         (DISABLED, disabled),
         (KEYS_DEACTIVATED, deactivated),
@@ -83,21 +83,33 @@ def _error_of(outcome: DisableOutcome):
     return outcome.error or (outcome.keys.error if outcome.keys else None)
 
 
-def _name(outcome: DisableOutcome) -> str:
+def user_label(outcome) -> str:
+    """How a line names the user of an outcome (Disable, Enable or Enrich User): IAM's own name
+    once known, else the entity's text."""
     return outcome.user_name or outcome.identifier
 
 
-def _entity_json(entity_id: str, outcome: DisableOutcome) -> dict:
-    result = {
-        "UserName": outcome.user_name,
-        "Arn": outcome.arn,
-        "PolicyName": DENY_ALL_POLICY_NAME,
-        "Status": outcome.status.value,
-        "DeactivatedKeys": list(outcome.keys.deactivated) if outcome.keys else [],
-    }
-    if outcome.status is not DisableStatus.DISABLED:
-        result["Reason"] = _keys_reason(outcome) if outcome.keys else _reason(outcome.cause, outcome.error)
+def user_keys(outcome, keys) -> str:
+    return USER_KEYS.format(name=user_label(outcome), keys=join_names(keys))
+
+
+def user_entity_json(entity_id: str, outcome, reason: str | None, **fields) -> dict:
+    """One entity's JSON result in Disable and Enable User Access: the user and the deny policy,
+    the action's own `fields`, and the reason when the action did not succeed for the user."""
+    result = {"UserName": outcome.user_name, "Arn": outcome.arn, "PolicyName": DENY_ALL_POLICY_NAME,
+              "Status": outcome.status.value, **fields}
+    if reason is not None:
+        result["Reason"] = reason
     return {"Entity": entity_id, "EntityResult": result}
+
+
+def _entity_json(entity_id: str, outcome: DisableOutcome) -> dict:
+    if outcome.status is DisableStatus.DISABLED:
+        reason = None
+    else:
+        reason = _keys_reason(outcome) if outcome.keys else _reason(outcome.cause, outcome.error)
+    return user_entity_json(entity_id, outcome, reason,
+                            DeactivatedKeys=list(outcome.keys.deactivated) if outcome.keys else [])
 
 
 def _reason(cause: DisableCause | None, error: Exception | None) -> str:

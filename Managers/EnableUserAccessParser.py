@@ -3,7 +3,7 @@
 from ActionResults import ActionResult
 from AWSIAMConstants import ENABLE_USER_ACCESS
 from AWSIAMParser import denied_on_every_item, join_names
-from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND, REASONS, USER_KEYS
+from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND, REASONS, user_entity_json, user_keys, user_label
 from PolicyDocuments import DENY_ALL_POLICY_NAME
 from UserAccessModels import CONTAINMENT_TAG, DisableCause, EnableOutcome, EnableRun, EnableStatus, EnableStep
 
@@ -45,13 +45,13 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
     enabled = of[EnableStatus.ENABLED]
     left = [o for o in enabled if set(o.recorded_keys) - set(o.reactivated_keys)]
     lines = [template.format(names=join_names(names)) for template, names in (
-        (ENABLED, [_name(o) for o in enabled]),
-        (KEYS_REACTIVATED, [_keys(o, o.reactivated_keys) for o in run.outcomes if o.reactivated_keys]),
+        (ENABLED, [user_label(o) for o in enabled]),
+        (KEYS_REACTIVATED, [user_keys(o, o.reactivated_keys) for o in run.outcomes if o.reactivated_keys]),
         (KEYS_NOT_BACK if reactivate_keys else KEYS_LEFT_OFF,
-         [_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left]),
-        (NOT_DISABLED, [_name(o) for o in of[EnableStatus.NOT_DISABLED]]),
+         [user_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left]),
+        (NOT_DISABLED, [user_label(o) for o in of[EnableStatus.NOT_DISABLED]]),
         (NOT_FOUND, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_FOUND]),
-        (FAILED, [_name(o) for o in of[EnableStatus.FAILED]]),
+        (FAILED, [user_label(o) for o in of[EnableStatus.FAILED]]),
     ) if names]
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED))
@@ -63,27 +63,10 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
     return ActionResult("\n".join(lines), success=bool(enabled), json_result=json_result)
 
 
-def _name(outcome: EnableOutcome) -> str:
-    return outcome.user_name or outcome.identifier
-
-
-def _keys(outcome: EnableOutcome, keys) -> str:
-    return USER_KEYS.format(name=_name(outcome), keys=join_names(keys))
-
-
 def _entity_json(entity_id: str, outcome: EnableOutcome) -> dict:
-    result = {
-        "UserName": outcome.user_name,
-        "Arn": outcome.arn,
-        "PolicyName": DENY_ALL_POLICY_NAME,
-        "Status": outcome.status.value,
-        "DenyPolicyRemoved": outcome.deny_removed,
-        "RecordedKeys": list(outcome.recorded_keys),
-        "ReactivatedKeys": list(outcome.reactivated_keys),
-    }
-    if outcome.status is not EnableStatus.ENABLED:
-        result["Reason"] = _reason(outcome)
-    return {"Entity": entity_id, "EntityResult": result}
+    reason = None if outcome.status is EnableStatus.ENABLED else _reason(outcome)
+    return user_entity_json(entity_id, outcome, reason, DenyPolicyRemoved=outcome.deny_removed,
+                            RecordedKeys=list(outcome.recorded_keys), ReactivatedKeys=list(outcome.reactivated_keys))
 
 
 def _reason(outcome: EnableOutcome) -> str:

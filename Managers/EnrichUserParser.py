@@ -8,7 +8,7 @@ from ActionResults import ActionResult, EntityEnrichment, Table
 from AWSIAMConstants import ENRICH_USER
 from AWSIAMDatamodels import iso_date
 from AWSIAMParser import denied_on_every_item, join_names
-from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND
+from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND, user_label
 from DisableUserAccessParser import REASONS as DISABLE_REASONS
 from PolicyDocuments import DENY_ALL_POLICY_NAME
 from UserAccessModels import DisableCause
@@ -210,7 +210,7 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
     names = {status: [] for status in EnrichStatus}
     with_insight, json_result, tables, enrichments = [], [], [], []
     for entity, outcome in zip(entities, run.outcomes):
-        names[outcome.status].append(entity.identifier if outcome.status is EnrichStatus.NOT_FOUND else _name(outcome))
+        names[outcome.status].append(entity.identifier if outcome.status is EnrichStatus.NOT_FOUND else user_label(outcome))
         if outcome.status is not EnrichStatus.ENRICHED:
             json_result.append(_missed_json(entity.identifier, outcome))
             continue
@@ -237,10 +237,6 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
         lines.insert(0, ENRICH_USER.failure(general_error))
     return ActionResult("\n".join(lines), success=bool(names[EnrichStatus.ENRICHED]) and not general_error,
                         failed=bool(general_error), json_result=json_result, tables=tables, enrichments=enrichments)
-
-
-def _name(outcome: EnrichOutcome) -> str:
-    return outcome.user_name or outcome.identifier
 
 
 def _missed_json(entity_id: str, outcome: EnrichOutcome) -> dict:
