@@ -1,5 +1,7 @@
 """Wording shared by every action. Action-specific wording lives in its own parser module."""
 
+from ActionResults import ActionResult
+from AWSIAMConstants import ActionSpec
 from AWSIAMExceptions import AccessDenied
 
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
@@ -25,3 +27,15 @@ def denied_on_every_item(errors) -> AccessDenied | None:
     if errors and all(isinstance(error, AccessDenied) for error in errors):
         return errors[0]
     return None
+
+
+def items_result(spec: ActionSpec, lines: list[str], json_result, *, general_error: Exception | None,
+                 any_failed: bool, any_done: bool) -> ActionResult:
+    """How an action that settles each of its entities or names on its own ends. A general error
+    (see denied_on_every_item) heads the message; it, or any item that failed, fails the action.
+    Otherwise the result is true when any item was done."""
+    if general_error:
+        lines = [spec.failure(general_error), *lines]
+    if general_error or any_failed:
+        return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
+    return ActionResult("\n".join(lines), success=any_done, json_result=json_result)

@@ -2,7 +2,7 @@
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS
-from AWSIAMParser import denied_on_every_item, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names
 from PolicyDocuments import DENY_ALL_POLICY_NAME
 from UserAccessModels import CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus
 
@@ -71,12 +71,9 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
     ) if names]
     general_error = run.error or denied_on_every_item(
         _error_of(o) for o in run.outcomes if o.status is not DisableStatus.NOT_FOUND)
-    if general_error:
-        lines.insert(0, DISABLE_USER_ACCESS.failure(general_error))
     json_result = [_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
-    if general_error or deny_failed or keys_failed:
-        return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
-    return ActionResult("\n".join(lines), success=bool(disabled), json_result=json_result)
+    return items_result(DISABLE_USER_ACCESS, lines, json_result, general_error=general_error,
+                        any_failed=bool(deny_failed or keys_failed), any_done=bool(disabled))
 
 
 def _error_of(outcome: DisableOutcome):

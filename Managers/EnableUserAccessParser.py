@@ -2,7 +2,7 @@
 
 from ActionResults import ActionResult
 from AWSIAMConstants import ENABLE_USER_ACCESS
-from AWSIAMParser import denied_on_every_item, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names
 from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND, REASONS, user_entity_json, user_keys, user_label
 from PolicyDocuments import DENY_ALL_POLICY_NAME
 from UserAccessModels import CONTAINMENT_TAG, DisableCause, EnableOutcome, EnableRun, EnableStatus, EnableStep
@@ -55,12 +55,9 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
     ) if names]
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED))
-    if general_error:
-        lines.insert(0, ENABLE_USER_ACCESS.failure(general_error))
     json_result = [_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
-    if general_error or of[EnableStatus.FAILED]:
-        return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
-    return ActionResult("\n".join(lines), success=bool(enabled), json_result=json_result)
+    return items_result(ENABLE_USER_ACCESS, lines, json_result, general_error=general_error,
+                        any_failed=bool(of[EnableStatus.FAILED]), any_done=bool(enabled))
 
 
 def _entity_json(entity_id: str, outcome: EnableOutcome) -> dict:

@@ -3,7 +3,7 @@
 from ActionResults import ActionResult
 from AWSIAMConstants import REVOKE_ROLE_SESSIONS
 from AWSIAMDatamodels import iso_date
-from AWSIAMParser import denied_on_every_item, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names
 from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus
 
 REVOKED = "Successfully revoked the sessions issued before {time} UTC of the following roles in AWS IAM: {names}"
@@ -37,12 +37,9 @@ def revoke_result(run: RevokeRun) -> ActionResult:
     ) if names]
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status is not RevokeStatus.NOT_FOUND)
-    if general_error:
-        lines.insert(0, REVOKE_ROLE_SESSIONS.failure(general_error))
     json_result = [_role_json(outcome, issued_before) for outcome in run.outcomes]
-    if general_error or by_status[RevokeStatus.FAILED]:
-        return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
-    return ActionResult("\n".join(lines), success=bool(by_status[RevokeStatus.REVOKED]), json_result=json_result)
+    return items_result(REVOKE_ROLE_SESSIONS, lines, json_result, general_error=general_error,
+                        any_failed=bool(by_status[RevokeStatus.FAILED]), any_done=bool(by_status[RevokeStatus.REVOKED]))
 
 
 def _name(outcome: RevokeOutcome) -> str:
