@@ -1,5 +1,7 @@
 """Local checks of the analyst's input, so that bad input costs no AWS call and gets a clear reason."""
 
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from AWSIAMConstants import MAX_NAME_LENGTH, NAME_PATTERN
@@ -32,3 +34,29 @@ def name_problem(name: str, kind: str) -> NameProblem | None:
 
 def is_valid_name(name: str, kind: str) -> bool:
     return name_problem(name, kind) is None
+
+
+@dataclass(frozen=True)
+class IdentityReference:
+    """A user or role name to act on, and the account, ARN and partition when the text was an ARN."""
+
+    name: str
+    account: str | None = None
+    arn: str | None = None
+    partition: str | None = None
+
+
+def parse_identity_reference(text: str, arn_pattern: re.Pattern, kind: str) -> IdentityReference | None:
+    """None when the text is neither a valid `kind` name nor an ARN matching `arn_pattern` (with
+    the groups partition, account and name) whose name is valid."""
+    match = arn_pattern.match(text)
+    if match:
+        name = match["name"]
+        return IdentityReference(name, match["account"], text, match["partition"]) if is_valid_name(name, kind) else None
+    return IdentityReference(text) if is_valid_name(text, kind) else None
+
+
+def identity_name_too_long(text: str, arn_pattern: re.Pattern, kind: str) -> bool:
+    """Whether the name the text gives, itself or in its ARN, is longer than IAM allows for `kind`."""
+    match = arn_pattern.match(text)
+    return name_problem(match["name"] if match else text, kind) is NameProblem.TOO_LONG

@@ -6,37 +6,22 @@ from datetime import datetime
 from enum import StrEnum
 
 from AWSIAMExceptions import AWSIAMError
-from InputValidation import NameProblem, is_valid_name, name_problem
+from InputValidation import IdentityReference, identity_name_too_long, parse_identity_reference
 
 # arn:{partition}:iam::{account}:role/{path}{name}; a service-linked role's path is
 # /aws-service-role/{service}/.
 _ROLE_ARN = re.compile(r"^arn:(?P<partition>[a-z][a-z-]*):iam::(?P<account>\d{12}):role/(?:[!-~]*/)?(?P<name>[^/]+)$")
 
 
-@dataclass(frozen=True)
-class RoleReference:
-    """A role name to act on, and the account, ARN and partition when the analyst gave an ARN."""
-
-    name: str
-    account: str | None = None
-    arn: str | None = None
-    partition: str | None = None
-
-
-def parse_role_reference(text: str) -> RoleReference | None:
-    """None when the text can be neither an IAM role name nor a role ARN."""
-    match = _ROLE_ARN.match(text)
-    if match:
-        name = match["name"]
-        return RoleReference(name, match["account"], text, match["partition"]) if is_valid_name(name, "role") else None
-    return RoleReference(text) if is_valid_name(text, "role") else None
+def parse_role_reference(text: str) -> IdentityReference | None:
+    """The role name to act on, and the account, ARN and partition when the analyst gave an ARN.
+    None when the text can be neither an IAM role name nor a role ARN."""
+    return parse_identity_reference(text, _ROLE_ARN, "role")
 
 
 def unusable_cause(text: str) -> "RevokeCause":
     """Why parse_role_reference refused the text: a name too long for IAM, or no role name at all."""
-    match = _ROLE_ARN.match(text)
-    too_long = name_problem(match["name"] if match else text, "role") is NameProblem.TOO_LONG
-    return RevokeCause.NAME_TOO_LONG if too_long else RevokeCause.NOT_A_ROLE_NAME
+    return RevokeCause.NAME_TOO_LONG if identity_name_too_long(text, _ROLE_ARN, "role") else RevokeCause.NOT_A_ROLE_NAME
 
 
 class RevokeStatus(StrEnum):

@@ -7,29 +7,16 @@ from datetime import datetime, timezone
 from enum import StrEnum
 
 from AWSIAMExceptions import AWSIAMError
-from InputValidation import NameProblem, is_valid_name, name_problem
+from InputValidation import IdentityReference, identity_name_too_long, parse_identity_reference
 
 # arn:{partition}:iam::{account}:user/{path}{name}. The platform may have upper-cased all of it.
 _USER_ARN = re.compile(r"^arn:(?P<partition>[a-z][a-z-]*):iam::(?P<account>\d{12}):user/(?:[!-~]*/)?(?P<name>[^/]+)$", re.I)
 
 
-@dataclass(frozen=True)
-class UserReference:
-    """A user name to try, and the account, ARN and partition when the entity was an ARN."""
-
-    name: str
-    account: str | None = None
-    arn: str | None = None
-    partition: str | None = None
-
-
-def parse_user_reference(text: str) -> UserReference | None:
-    """None when the text can be neither an IAM user name nor a user ARN (e.g. `CORP\\john`)."""
-    match = _USER_ARN.match(text)
-    if match:
-        name = match["name"]
-        return UserReference(name, match["account"], text, match["partition"]) if is_valid_name(name, "user") else None
-    return UserReference(text) if is_valid_name(text, "user") else None
+def parse_user_reference(text: str) -> IdentityReference | None:
+    """The user name to try, and the account, ARN and partition when the entity was an ARN. None
+    when the text can be neither an IAM user name nor a user ARN (e.g. `CORP\\john`)."""
+    return parse_identity_reference(text, _USER_ARN, "user")
 
 
 class Missing(StrEnum):
@@ -43,9 +30,7 @@ class Missing(StrEnum):
 
 def unusable_cause(text: str) -> Missing:
     """Why parse_user_reference refused the text: a name too long for IAM, or no user name at all."""
-    match = _USER_ARN.match(text)
-    too_long = name_problem(match["name"] if match else text, "user") is NameProblem.TOO_LONG
-    return Missing.NAME_TOO_LONG if too_long else Missing.NOT_A_USER_NAME
+    return Missing.NAME_TOO_LONG if identity_name_too_long(text, _USER_ARN, "user") else Missing.NOT_A_USER_NAME
 
 
 def lookup_text(entity) -> str:
