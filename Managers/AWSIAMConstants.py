@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 
 INTEGRATION_IDENTIFIER = "AWSIAM"
-INTEGRATION_DISPLAY_NAME = "AWS IAM"
 
 # Configuration parameter names: they must match Integration-AWSIAM.def.
 ACCESS_KEY_ID = "AWS Access Key ID"

@@ -258,10 +258,6 @@ class CallPool:
         """`function(*args)` in the pool, waited for."""
         return self.submit(function, *args).result()
 
-    def gather(self, calls: Sequence[tuple]) -> list:
-        """Each `(function, *args)` in the pool at once; their results in the same order."""
-        return self.results([self.submit(function, *args) for function, *args in calls])
-
     @staticmethod
     def results(futures: Sequence[Future]) -> list:
         """The futures' results in order. Waits for every one, so no call is left running, then

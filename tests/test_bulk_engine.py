@@ -18,6 +18,11 @@ def describe(run):
     return "done" if run.settlement is Settlement.SETTLED else run.settlement.value
 
 
+def gather(pool, calls):
+    """Each `(function, *args)` in the pool at once, as a profile's reads go; their results in order."""
+    return pool.results([pool.submit(function, *args) for function, *args in calls])
+
+
 def test_reports_in_input_order_whatever_order_the_answers_come_in():
     delays = {"a": 0.15, "b": 0.0, "c": 0.1, "d": 0.05}
 
@@ -190,7 +195,7 @@ def test_call_pool_never_runs_more_than_its_size_at_once():
         return value * 2
 
     with BulkEngine.CallPool(3) as pool:
-        assert pool.gather([(call, n) for n in range(10)]) == [n * 2 for n in range(10)]
+        assert gather(pool, [(call, n) for n in range(10)]) == [n * 2 for n in range(10)]
     assert peak[0] == 3
 
 
@@ -198,7 +203,7 @@ def test_call_pool_takes_its_size_from_max_reads_in_flight(monkeypatch):
     monkeypatch.setattr(BulkEngine, "MAX_READS_IN_FLIGHT", 2)
     started = time.monotonic()
     with BulkEngine.CallPool() as pool:
-        pool.gather([(time.sleep, 0.05)] * 4)
+        gather(pool, [(time.sleep, 0.05)] * 4)
     assert time.monotonic() - started >= 0.1  # two at a time: two waves
 
 
@@ -215,7 +220,7 @@ def test_engine_workers_share_one_call_pool_without_exceeding_it():
             active[0] -= 1
 
     with BulkEngine.CallPool(4) as pool:
-        run = engine().run(range(10), lambda item: pool.gather([(call,)] * 6), describe=describe)
+        run = engine().run(range(10), lambda item: gather(pool, [(call,)] * 6), describe=describe)
     assert [r.settlement for r in run.runs] == [Settlement.SETTLED] * 10
     assert peak[0] == 4
 
@@ -232,7 +237,7 @@ def test_call_pool_waits_for_every_call_then_raises_the_first_error():
 
     with BulkEngine.CallPool(4) as pool:
         with pytest.raises(ValueError, match="first"):
-            pool.gather([(fail, "first"), (slow,), (fail, "second")])
+            gather(pool, [(fail, "first"), (slow,), (fail, "second")])
     assert finished == ["slow"]
 
 
@@ -244,7 +249,7 @@ def test_a_call_made_from_inside_the_pool_runs_inline_instead_of_waiting_on_itse
 def test_call_pool_threads_end_when_it_closes():
     before = set(threading.enumerate())
     with BulkEngine.CallPool(3) as pool:
-        pool.gather([(time.sleep, 0.01)] * 3)
+        gather(pool, [(time.sleep, 0.01)] * 3)
         started = set(threading.enumerate()) - before
         assert len(started) == 3
     for thread in started:
