@@ -64,6 +64,14 @@ class Settlement(StrEnum):
     UNANSWERED = "unanswered"  # started, but no answer came before the deadline
 
 
+class Unsettled(StrEnum):
+    """Why an item neither settled nor failed with its own error."""
+
+    UNANSWERED = "unanswered"  # its call went out, but no answer came before the deadline
+    OUT_OF_TIME = "out_of_time"  # never started: the deadline came first
+    NOT_ATTEMPTED = "not_attempted"  # never started: a general error stopped the run first
+
+
 @dataclass(frozen=True)
 class ItemRun(Generic[Item]):
     item: Item
@@ -82,6 +90,15 @@ class BulkRun(Generic[Item]):
 
     def of(self, settlement: Settlement) -> list[ItemRun]:
         return [run for run in self.runs if run.settlement is settlement]
+
+    def unsettled(self, item: ItemRun) -> Unsettled:
+        """Why `item`, neither SETTLED nor FAILED, has no outcome. An item whose own first call the
+        deadline refused is out of time even when another item's error stopped the run."""
+        if item.settlement is Settlement.UNANSWERED:
+            return Unsettled.UNANSWERED
+        if isinstance(item.error, DeadlineReached) or isinstance(self.stopped_by, DeadlineReached):
+            return Unsettled.OUT_OF_TIME
+        return Unsettled.NOT_ATTEMPTED
 
 
 def status_in_words(item: ItemRun) -> str:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from AWSIAMDatamodels import IAMObject
-from BulkEngine import BulkRun, DeadlineReached, Settlement
+from BulkEngine import BulkRun, Settlement, Unsettled
 
 
 class ItemStatus(StrEnum):
@@ -46,7 +46,6 @@ class BulkOutcome:
         """Take in the engine's report. A settled item's value is its ItemStatus, or a pair of the
         status and the object it created."""
         self.error = run.stopped_by
-        not_tried = ItemStatus.OUT_OF_TIME if isinstance(run.stopped_by, DeadlineReached) else ItemStatus.NOT_PROCESSED
         for item in run.runs:
             if item.settlement is Settlement.SETTLED:
                 status, created = item.value if isinstance(item.value, tuple) else (item.value, None)
@@ -56,11 +55,16 @@ class BulkOutcome:
             elif item.settlement is Settlement.FAILED:
                 self.add(ItemStatus.FAILED, item.item)
                 self.errors[item.item] = item.error
-            elif item.settlement is Settlement.UNANSWERED:
-                self.add(ItemStatus.UNANSWERED, item.item)
             else:
-                self.add(not_tried, item.item)
+                self.add(_STATUS_OF[run.unsettled(item)], item.item)
 
     @property
     def any_done(self) -> bool:
         return bool(self.of(ItemStatus.DONE))
+
+
+_STATUS_OF = {
+    Unsettled.UNANSWERED: ItemStatus.UNANSWERED,
+    Unsettled.OUT_OF_TIME: ItemStatus.OUT_OF_TIME,
+    Unsettled.NOT_ATTEMPTED: ItemStatus.NOT_PROCESSED,
+}

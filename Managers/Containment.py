@@ -17,7 +17,7 @@ from typing import Sequence
 from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, status_in_words
+from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
 from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
 from UserAccessModels import (
     CONTAINMENT_TAG,
@@ -229,7 +229,7 @@ class Containment:
         progress: dict[int, _DisableProgress | _EnableProgress] = {}
         run = self.engine.run(list(enumerate(lookups)), lambda item: settle(item, progress),
                               describe=status_in_words, label=_lookup_of)
-        reported = tuple(_outcome(item, run.stopped_by, progress.get(item.item[0]), outcomes) for item in run.runs)
+        reported = tuple(_outcome(item, run, progress.get(item.item[0]), outcomes) for item in run.runs)
         return reported, run.stopped_by
 
 
@@ -283,26 +283,25 @@ class _EnableProgress:
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted)
 
 
-def _outcome(item: ItemRun, stopped_by: Exception | None, progress: _DisableProgress | _EnableProgress | None,
+def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,
              outcomes: UserOutcomes) -> DisableOutcome | EnableOutcome:
     if item.settlement is Settlement.SETTLED:
         return item.value
-    cause, error = _interruption(item, stopped_by)
+    if item.settlement is Settlement.FAILED:
+        cause, error = None, item.error
+    else:
+        cause, error = _CAUSE_OF_UNSETTLED[run.unsettled(item)], None
     if progress is not None:
         # Say how far the user got before the interruption.
         return progress.outcome(cause=cause, error=error)
     return outcomes.failed(item.item[1], cause=cause, error=error)
 
 
-def _interruption(item: ItemRun, stopped_by: Exception | None) -> tuple[DisableCause | None, Exception | None]:
-    """Why an item did not settle: its own general error, no answer in time, or never started."""
-    if item.settlement is Settlement.FAILED:
-        return None, item.error
-    if item.settlement is Settlement.UNANSWERED:
-        return DisableCause.UNANSWERED, None
-    if isinstance(item.error, DeadlineReached) or isinstance(stopped_by, DeadlineReached):
-        return DisableCause.OUT_OF_TIME, None
-    return DisableCause.NOT_ATTEMPTED, None
+_CAUSE_OF_UNSETTLED = {
+    Unsettled.UNANSWERED: DisableCause.UNANSWERED,
+    Unsettled.OUT_OF_TIME: DisableCause.OUT_OF_TIME,
+    Unsettled.NOT_ATTEMPTED: DisableCause.NOT_ATTEMPTED,
+}
 
 
 def _lookup_of(item: tuple[int, str]) -> str:

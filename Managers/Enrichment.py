@@ -13,7 +13,7 @@ from typing import Sequence
 from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, CallPool, DeadlineReached, ItemRun, Settlement, status_in_words
+from BulkEngine import BulkEngine, BulkRun, CallPool, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
 from UserAccessModels import Missing
 from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
 from UserResolution import UserOutcomes, UserResolver
@@ -39,7 +39,7 @@ class Enrichment:
         with CallPool() as pool:
             reader = _ProfileReader(self.manager, pool)
             run = self.engine.run(lookups, reader.enrich, describe=status_in_words)
-        return EnrichRun(tuple(_enrich_outcome(item, run.stopped_by) for item in run.runs), error=run.stopped_by)
+        return EnrichRun(tuple(_enrich_outcome(item, run) for item in run.runs), error=run.stopped_by)
 
 
 class _ProfileReader:
@@ -90,14 +90,17 @@ class _ProfileReader:
             return None
 
 
-def _enrich_outcome(item: ItemRun, stopped_by: Exception | None) -> EnrichOutcome:
+_CAUSE_OF_UNSETTLED = {
+    Unsettled.UNANSWERED: EnrichCause.UNANSWERED,
+    Unsettled.OUT_OF_TIME: EnrichCause.OUT_OF_TIME,
+    Unsettled.NOT_ATTEMPTED: EnrichCause.NOT_ATTEMPTED,
+}
+
+
+def _enrich_outcome(item: ItemRun, run: BulkRun) -> EnrichOutcome:
     lookup = item.item
     if item.settlement is Settlement.SETTLED:
         return item.value
     if item.settlement is Settlement.FAILED:
         return _ENRICH.failed(lookup, error=item.error)
-    if item.settlement is Settlement.UNANSWERED:
-        cause = EnrichCause.UNANSWERED
-    else:
-        cause = EnrichCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else EnrichCause.NOT_ATTEMPTED
-    return _ENRICH.failed(lookup, cause=cause)
+    return _ENRICH.failed(lookup, cause=_CAUSE_OF_UNSETTLED[run.unsettled(item)])

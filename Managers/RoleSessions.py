@@ -4,7 +4,7 @@ one PutRolePolicy per role."""
 from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, Unmodifiable
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, status_in_words
+from BulkEngine import BulkEngine, BulkRun, ItemRun, Settlement, Unsettled, status_in_words
 from PolicyDocuments import REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document
 from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus, parse_role_reference, unusable_cause
 
@@ -23,7 +23,7 @@ class RoleSessions:
         issued_before = utc_now().replace(microsecond=0)
         document = revoke_older_sessions_document(issued_before)
         run = self.engine.run(texts, lambda text: self._revoke_one(text, document), describe=status_in_words)
-        outcomes = tuple(_revoke_outcome(item, run.stopped_by) for item in run.runs)
+        outcomes = tuple(_revoke_outcome(item, run) for item in run.runs)
         return RevokeRun(issued_before, outcomes, error=run.stopped_by)
 
     def _revoke_one(self, text: str, document: str) -> RevokeOutcome:
@@ -48,7 +48,14 @@ class RoleSessions:
         return RevokeOutcome(text, RevokeStatus.REVOKED, reference.name, reference.arn)
 
 
-def _revoke_outcome(item: ItemRun, stopped_by: Exception | None) -> RevokeOutcome:
+_CAUSE_OF_UNSETTLED = {
+    Unsettled.UNANSWERED: RevokeCause.UNANSWERED,
+    Unsettled.OUT_OF_TIME: RevokeCause.OUT_OF_TIME,
+    Unsettled.NOT_ATTEMPTED: RevokeCause.NOT_ATTEMPTED,
+}
+
+
+def _revoke_outcome(item: ItemRun, run: BulkRun) -> RevokeOutcome:
     text = item.item
     if item.settlement is Settlement.SETTLED:
         return item.value
@@ -56,8 +63,4 @@ def _revoke_outcome(item: ItemRun, stopped_by: Exception | None) -> RevokeOutcom
     name, arn = (reference.name, reference.arn) if reference else (None, None)
     if item.settlement is Settlement.FAILED:
         return RevokeOutcome(text, RevokeStatus.FAILED, name, arn, error=item.error)
-    if item.settlement is Settlement.UNANSWERED:
-        cause = RevokeCause.UNANSWERED
-    else:
-        cause = RevokeCause.OUT_OF_TIME if isinstance(stopped_by, DeadlineReached) else RevokeCause.NOT_ATTEMPTED
-    return RevokeOutcome(text, RevokeStatus.FAILED, name, arn, cause=cause)
+    return RevokeOutcome(text, RevokeStatus.FAILED, name, arn, cause=_CAUSE_OF_UNSETTLED[run.unsettled(item)])

@@ -255,3 +255,15 @@ def test_call_pool_threads_end_when_it_closes():
     for thread in started:
         thread.join(timeout=2)
     assert not any(thread.is_alive() for thread in started)
+
+
+def test_why_an_item_did_not_settle():
+    deadline, error = DeadlineReached(), RuntimeError("access denied")
+    unanswered = BulkEngine.ItemRun("a", Settlement.UNANSWERED)
+    refused = BulkEngine.ItemRun("b", Settlement.NOT_ATTEMPTED, error=deadline)
+    untried = BulkEngine.ItemRun("c", Settlement.NOT_ATTEMPTED)
+    stopped_by_error = BulkEngine.BulkRun((unanswered, refused, untried), stopped_by=error)
+    assert [stopped_by_error.unsettled(item) for item in (unanswered, refused, untried)] == [
+        BulkEngine.Unsettled.UNANSWERED, BulkEngine.Unsettled.OUT_OF_TIME, BulkEngine.Unsettled.NOT_ATTEMPTED]
+    stopped_by_deadline = BulkEngine.BulkRun((untried,), stopped_by=deadline)
+    assert stopped_by_deadline.unsettled(untried) is BulkEngine.Unsettled.OUT_OF_TIME
