@@ -3,13 +3,13 @@
 import IdentityParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import ADD_USER_TO_GROUP
-from IdentityWorkflows import IdentityWorkflows
+from IdentityWorkflow import IdentityWorkflow
 
 
 def perform(ctx):
     group_name = ctx.param("Group Name", required=True)  # one name, taken whole: IAM allows commas in it
     user_names = ctx.name_list("User Name")
-    outcome = IdentityWorkflows(ctx.manager, ctx.bulk).add_users_to_group(group_name, user_names)
+    outcome = IdentityWorkflow(ctx.manager, ctx.bulk).add_users_to_group(group_name, user_names)
     return parser.membership_result(ADD_USER_TO_GROUP, "add", group_name, outcome)
 
 

@@ -5,14 +5,14 @@ import PolicyParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import ATTACH_POLICY
 from PolicyModels import read_policy_target
-from PolicyResolution import PolicyResolution
+from PolicyWorkflow import PolicyWorkflow
 
 
 def perform(ctx):
     target = read_policy_target(ctx)
     if target.problem:
         return parser.attach_input_invalid(target)
-    outcome = PolicyResolution(ctx.manager).attach(target.identity_type.value, target.identity, target.policy)
+    outcome = PolicyWorkflow(ctx.manager).attach(target.identity_type.value, target.identity, target.policy)
     return parser.attach_result(target.policy_text, target.identity_type, target.identity, outcome)
 
 

@@ -3,12 +3,12 @@
 import IdentityParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import CREATE_GROUP
-from IdentityWorkflows import IdentityWorkflows
+from IdentityWorkflow import IdentityWorkflow
 
 
 def perform(ctx):
     group_names = ctx.name_list("Group Name")
-    return parser.created_result(CREATE_GROUP, "group", IdentityWorkflows(ctx.manager, ctx.bulk).create_groups(group_names))
+    return parser.created_result(CREATE_GROUP, "group", IdentityWorkflow(ctx.manager, ctx.bulk).create_groups(group_names))
 
 
 if __name__ == "__main__":

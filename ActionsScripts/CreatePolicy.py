@@ -5,7 +5,7 @@ from ActionRunner import run_action
 from AWSIAMConstants import CREATE_POLICY
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
 from InputValidation import is_valid_name
-from PolicyDocuments import MalformedDocument, check_policy_document
+from AWSIAMPolicyDocuments import MalformedDocument, check_policy_document
 
 
 def perform(ctx):

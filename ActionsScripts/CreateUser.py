@@ -3,12 +3,12 @@
 import IdentityParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import CREATE_USER
-from IdentityWorkflows import IdentityWorkflows
+from IdentityWorkflow import IdentityWorkflow
 
 
 def perform(ctx):
     user_names = ctx.name_list("User Name")
-    return parser.created_result(CREATE_USER, "user", IdentityWorkflows(ctx.manager, ctx.bulk).create_users(user_names))
+    return parser.created_result(CREATE_USER, "user", IdentityWorkflow(ctx.manager, ctx.bulk).create_users(user_names))
 
 
 if __name__ == "__main__":

@@ -5,14 +5,14 @@ import PolicyParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import DETACH_POLICY
 from PolicyModels import read_policy_target
-from PolicyResolution import PolicyResolution
+from PolicyWorkflow import PolicyWorkflow
 
 
 def perform(ctx):
     target = read_policy_target(ctx)
     if target.problem:
         return parser.detach_input_invalid(target)
-    outcome = PolicyResolution(ctx.manager).detach(target.identity_type.value, target.identity, target.policy)
+    outcome = PolicyWorkflow(ctx.manager).detach(target.identity_type.value, target.identity, target.policy)
     return parser.detach_result(target.policy_text, target.identity_type, target.identity, outcome)
 
 

@@ -2,12 +2,12 @@
 with Deactivate Access Keys, also their Active access keys turned Inactive and recorded on the
 user, so that Enable User Access can restore exactly those."""
 
-import DisableUserAccessParser as parser
+import ContainmentParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import DISABLE_USER_ACCESS
-from Containment import Containment
+from ContainmentWorkflow import Containment
 from SiemplifyDataModel import EntityTypes
-from UserAccessModels import lookup_text
+from ContainmentModels import lookup_text
 
 
 def perform(ctx):

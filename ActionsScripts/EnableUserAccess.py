@@ -1,12 +1,12 @@
 """Enable User Access: undo Disable User Access on each IAM user among the case's User entities:
 the deny policy removed, exactly the recorded access keys reactivated, the record removed."""
 
-import EnableUserAccessParser as parser
+import ContainmentParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import ENABLE_USER_ACCESS
-from Containment import Containment
+from ContainmentWorkflow import Containment
 from SiemplifyDataModel import EntityTypes
-from UserAccessModels import lookup_text
+from ContainmentModels import lookup_text
 
 
 def perform(ctx):

@@ -3,12 +3,12 @@ JSON result and tables, with an insight for each user that has a risk finding.""
 
 from datetime import datetime, timezone
 
-import EnrichUserParser as parser
+import EnrichmentParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import ENRICH_USER
-from Enrichment import Enrichment
+from EnrichmentWorkflow import Enrichment
 from SiemplifyDataModel import EntityTypes
-from UserAccessModels import lookup_text
+from ContainmentModels import lookup_text
 
 
 def perform(ctx):

@@ -4,7 +4,7 @@ ARN: sessions issued before now are denied everything; sessions issued later are
 import RoleSessionsParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import REVOKE_ROLE_SESSIONS
-from RoleSessions import RoleSessions
+from RoleSessionsWorkflow import RoleSessions
 
 
 def perform(ctx):

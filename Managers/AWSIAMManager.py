@@ -46,7 +46,7 @@ from AWSIAMExceptions import (
 )
 from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
 from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
-from UserProfileModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
+from EnrichmentModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "NoSuchEntity": NotFound,

@@ -7,7 +7,7 @@ from ActionResults import ActionResult, Table
 from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, MAX_NAME_LENGTH, ActionSpec
 from AWSIAMDatamodels import IAMObject
 from AWSIAMParser import join_names, shown
-from BulkOutcomes import BulkOutcome, ItemStatus
+from IdentityModels import BulkOutcome, ItemStatus
 
 S = ItemStatus
 _CHARACTERS = f"alphanumeric characters and/or the following: {ALLOWED_NAME_CHARACTERS}."

@@ -6,7 +6,7 @@ from AWSIAMDatamodels import Policy
 from AWSIAMParser import shown
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
 from InputValidation import NameProblem, name_problem
-from PolicyDocuments import MalformedDocument
+from AWSIAMPolicyDocuments import MalformedDocument
 from PolicyModels import (
     AttachOutcome,
     AttachStatus,

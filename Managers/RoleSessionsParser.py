@@ -4,7 +4,7 @@ from ActionResults import ActionResult
 from AWSIAMConstants import REVOKE_ROLE_SESSIONS
 from AWSIAMDatamodels import iso_date
 from AWSIAMParser import denied_on_every_item, items_result, join_names
-from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus
+from RoleSessionsModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus
 
 REVOKED = "Successfully revoked the sessions issued before {time} UTC of the following roles in AWS IAM: {names}"
 NOT_FOUND = "Action wasn't able to find the following roles in AWS IAM: {names}"

@@ -5,12 +5,11 @@ stands in for IAM, so a call can hang past the deadline."""
 import threading
 import time
 
-import DisableUserAccessParser
-import EnableUserAccessParser
+import ContainmentParser
 from AWSIAMDatamodels import CallerIdentity
 from BulkEngine import BulkEngine, Deadline
-from Containment import Containment
-from UserProfileModels import AccessKey
+from ContainmentWorkflow import Containment
+from EnrichmentModels import AccessKey
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 
@@ -65,7 +64,7 @@ def test_disable_a_user_whose_key_update_never_answers_is_reported_with_the_deny
     manager = HangingManager("UpdateAccessKey", key_status="Active")
     run = Containment(manager, engine(0.5)).disable_users(["bob"], deactivate_keys=True)
     manager.release.set()
-    result = DisableUserAccessParser.disable_result(["BOB"], run)
+    result = ContainmentParser.disable_result(["BOB"], run)
     assert manager.calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
     assert result.message.split("\n")[1:] == [
         "Added deny policy to the following users in AWS IAM, but could not deactivate all of their access keys: bob"]
@@ -80,7 +79,7 @@ def test_enable_a_user_whose_key_update_never_answers_is_reported_with_the_deny_
     manager = HangingManager("UpdateAccessKey", key_status="Inactive", tags={"AWSIAM-Containment": f"keys={KEY} at=2026-11-29T10:00:00Z"})
     run = Containment(manager, engine(0.5)).enable_users(["bob"])
     manager.release.set()
-    result = EnableUserAccessParser.enable_result(["BOB"], run, reactivate_keys=True)
+    result = ContainmentParser.enable_result(["BOB"], run, reactivate_keys=True)
     entity = result.json_result[0]["EntityResult"]
     assert (entity["Status"], entity["DenyPolicyRemoved"], entity["RecordedKeys"]) == ("failed", True, [KEY])
     assert entity["Reason"] == ("A call got no answer before the platform's deadline: check the user in AWS. The deny "

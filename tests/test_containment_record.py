@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from UserAccessModels import MAX_TAG_VALUE_LENGTH, ContainmentRecord
+from ContainmentModels import MAX_TAG_VALUE_LENGTH, ContainmentRecord
 
 KEY1, KEY2, KEY3 = "AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "AKIAJ3EXAMPLEKEY0003"
 

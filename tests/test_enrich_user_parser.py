@@ -5,9 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import EnrichUserParser as parser
+import EnrichmentParser as parser
 from AWSIAMDatamodels import User
-from UserProfileModels import AccessKey, AttachedPolicy, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, LoginProfile, MFADevice, UserProfile
+from EnrichmentModels import AccessKey, AttachedPolicy, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, LoginProfile, MFADevice, UserProfile
 
 NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=timezone.utc)
 USER = User({"UserName": "ann", "UserId": "AIDA0000000000000ANN", "Arn": "arn:aws:iam::123456789012:user/ann", "Path": "/",

@@ -5,7 +5,7 @@ from ActionResults import ActionResult
 from AWSIAMConstants import ADD_USER_TO_GROUP, CREATE_GROUP, CREATE_USER, REMOVE_USER_FROM_GROUP
 from AWSIAMDatamodels import Group, User
 from AWSIAMExceptions import AccessDenied
-from BulkOutcomes import BulkOutcome, ItemStatus
+from IdentityModels import BulkOutcome, ItemStatus
 from identity_fakes import aws_group, aws_user, group_json, user_json
 
 import IdentityParser as parser

@@ -5,13 +5,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-import DisableUserAccessParser as disable_parser
+import ContainmentParser as disable_parser
 import PolicyParser as parser
 from AWSIAMDatamodels import Policy
 from AWSIAMExceptions import AccessDenied, AlreadyExists, ConnectionFailure, MalformedPolicy
-from PolicyDocuments import DENY_ALL_DOCUMENT, MalformedDocument, check_policy_document
+from AWSIAMPolicyDocuments import DENY_ALL_DOCUMENT, MalformedDocument, check_policy_document
 from PolicyModels import AttachOutcome, AttachStatus, IdentityType, PolicyMatch, parse_policy_reference
-from UserAccessModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, lookup_text, parse_user_reference
+from ContainmentModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, lookup_text, parse_user_reference
 
 WHEN = datetime(2020, 12, 6, 17, 16, 45, tzinfo=timezone.utc)
 POLICY = Policy({"PolicyName": "dev-read", "PolicyId": "ANPA0000000000000001", "Arn": "arn:aws:iam::123456789012:policy/dev-read",

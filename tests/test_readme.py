@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 import ConnectionSettings as reach
-import DisableUserAccessParser as disable
-import EnableUserAccessParser as enable
-import EnrichUserParser as enrich
+import ContainmentParser as disable
+import ContainmentParser as enable
+import EnrichmentParser as enrich
 import IdentityParser as identity
 import PolicyParser as policy
 import RoleSessionsParser as revoke
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
 from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
-from BulkOutcomes import ItemStatus
+from IdentityModels import ItemStatus
 from demo_permissions import (
     ASSUME_ROLE_SID,
     KEYS_ONLY,
@@ -162,7 +162,7 @@ MESSAGES = [
     rendered(enable.KEYS_NOT_BACK, names="<user> (<key IDs>), ..."),
     rendered(enable.KEYS_LEFT_OFF, names="<user> (<key IDs>), ..."),
     rendered(enable.NOT_DISABLED, names="<user names>"),
-    rendered(enable.FAILED, names="<user names>"),
+    rendered(enable.NOT_RESTORED, names="<user names>"),
     enable.NOTHING_TO_RESTORE,
     rendered(enable.KEYS_NOT_ALL_BACK, deny="<The deny policy was removed|The deny policy was not there>",
              error="<AWS error>", tag="AWSIAM-Containment"),
@@ -227,7 +227,7 @@ def a_profile():
     from datetime import datetime, timezone
 
     from AWSIAMDatamodels import User
-    from UserProfileModels import UserProfile
+    from EnrichmentModels import UserProfile
 
     return UserProfile(User({"UserName": "u", "CreateDate": datetime.now(timezone.utc)}))
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from conftest import COMPLETED, FAILED
 
-import Containment
+import ContainmentWorkflow as Containment
 from test_disable_user_access import DENY_ALL, entry, put_expected
 
 ACTION = "Disable User Access"

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from conftest import COMPLETED, FAILED, SECRET
 
-import Containment
+import ContainmentWorkflow as Containment
 
 ACTION = "Enable User Access"
 USER = "USERUNIQNAME"

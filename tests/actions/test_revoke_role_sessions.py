@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from conftest import COMPLETED, FAILED, SECRET
 
-import RoleSessions
+import RoleSessionsWorkflow as RoleSessions
 
 ACTION = "Revoke Role Sessions"
 ACCOUNT = "123456789012"

@@ -9,7 +9,7 @@ import pytest
 from conftest import COMPLETED, FAILED, assert_clean
 
 import IdentityParser
-from BulkOutcomes import ItemStatus
+from IdentityModels import ItemStatus
 
 S = ItemStatus
 GROUP = "devs"

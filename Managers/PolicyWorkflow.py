@@ -7,7 +7,7 @@ from AWSIAMManager import AWSIAMManager
 from PolicyModels import AttachOutcome, AttachStatus, DetachOutcome, DetachStatus, PolicyMatch, PolicyReference
 
 
-class PolicyResolution:
+class PolicyWorkflow:
     def __init__(self, manager: AWSIAMManager):
         self.manager = manager
 

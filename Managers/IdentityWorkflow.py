@@ -9,7 +9,7 @@ from AWSIAMDatamodels import IAMObject
 from AWSIAMExceptions import AlreadyExists, InvalidInput, LimitExceeded, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, ItemRun, Once, Settlement
-from BulkOutcomes import BulkOutcome, ItemStatus
+from IdentityModels import BulkOutcome, ItemStatus
 from InputValidation import NameProblem, name_problem
 
 S = ItemStatus
@@ -29,7 +29,7 @@ _PROGRESS = {
 }
 
 
-class IdentityWorkflows:
+class IdentityWorkflow:
     def __init__(self, manager: AWSIAMManager, engine: BulkEngine):
         self.manager = manager
         self.engine = engine

@@ -14,9 +14,9 @@ from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, CallPool, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
-from UserAccessModels import Missing
-from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
-from UserResolution import UserOutcomes, UserResolver
+from ContainmentModels import Missing
+from EnrichmentModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
+from PrincipalsWorkflow import UserOutcomes, UserResolver
 
 _ENRICH = UserOutcomes(EnrichOutcome, EnrichStatus, {
     Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,

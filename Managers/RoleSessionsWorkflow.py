@@ -5,8 +5,8 @@ from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, Unmodifiable
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, ItemRun, Settlement, Unsettled, status_in_words
-from PolicyDocuments import REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document
-from RoleModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus, parse_role_reference, unusable_cause
+from AWSIAMPolicyDocuments import REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document
+from RoleSessionsModels import RevokeCause, RevokeOutcome, RevokeRun, RevokeStatus, parse_role_reference, unusable_cause
 
 
 class RoleSessions:

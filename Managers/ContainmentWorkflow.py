@@ -18,8 +18,8 @@ from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
-from PolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
-from UserAccessModels import (
+from AWSIAMPolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
+from ContainmentModels import (
     CONTAINMENT_TAG,
     MAX_TAG_VALUE_LENGTH,
     ContainmentRecord,
@@ -34,7 +34,7 @@ from UserAccessModels import (
     KeyStep,
     Missing,
 )
-from UserResolution import UserOutcomes, UserResolver
+from PrincipalsWorkflow import UserOutcomes, UserResolver
 
 # Errors that stop the whole run rather than settle one user.
 _GENERAL = (ConnectionFailure, DeadlineReached)

@@ -20,7 +20,7 @@ def parse_user_reference(text: str) -> IdentityReference | None:
 
 
 class Missing(StrEnum):
-    """Why an entity names no IAM user of this account (see UserResolution)."""
+    """Why an entity names no IAM user of this account (see PrincipalsWorkflow)."""
 
     NOT_A_USER_NAME = "not_a_user_name"
     NAME_TOO_LONG = "name_too_long"

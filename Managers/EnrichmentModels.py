@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from AWSIAMDatamodels import Group, User, iso_date, to_json_value
 from AWSIAMExceptions import AWSIAMError
-from PolicyDocuments import DENY_ALL_POLICY_NAME
+from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 
 # AWS attaches its managed policy AWSCompromisedKeyQuarantine (now at V3) to a user whose access
 # key it found exposed in public; each version keeps the prefix.

@@ -9,7 +9,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from BulkEngine import DeadlineReached
-from UserAccessModels import Missing, parse_user_reference, unusable_cause
+from ContainmentModels import Missing, parse_user_reference, unusable_cause
 
 Value = TypeVar("Value")
 

@@ -8,11 +8,11 @@ from ActionResults import ActionResult, EntityEnrichment, Table
 from AWSIAMConstants import ENRICH_USER
 from AWSIAMDatamodels import iso_date
 from AWSIAMParser import denied_on_every_item, join_names
-from DisableUserAccessParser import NO_USER_ENTITIES, NOT_FOUND, user_label
-from DisableUserAccessParser import REASONS as DISABLE_REASONS
-from PolicyDocuments import DENY_ALL_POLICY_NAME
-from UserAccessModels import DisableCause
-from UserProfileModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
+from ContainmentParser import NO_USER_ENTITIES, NOT_FOUND, user_label
+from ContainmentParser import REASONS as DISABLE_REASONS
+from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
+from ContainmentModels import DisableCause
+from EnrichmentModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
 
 ENRICHED = "Successfully enriched the following users from AWS IAM: {names}"
 WITH_INSIGHTS = "Risk findings were added as insights to the following users: {names}"
