@@ -7,7 +7,7 @@ VENV_PYTHON := $(VENV)/bin/python
 # Remade (from scratch) whenever the declared requirements change.
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: venv test demo package widgets screenshots validate bench clean distclean
+.PHONY: venv test demo package widgets screenshots check-mp validate bench clean distclean
 
 venv: $(VENV_STAMP)
 
@@ -39,9 +39,15 @@ screenshots: venv widgets
 	$(VENV_PYTHON) devtools/widget_screenshots.py
 
 # Google's mp tool on the built ZIP, unzipped. mp lives in a virtualenv of its own (MPVENV), never
-# in .venv: see the README, "Check the package with Google's validator".
+# in .venv: see docs/development.md, "Check the package with Google's validator". check-mp comes
+# first, and validate's prerequisites are made one after the other, so a missing mp is told in one
+# sentence before anything is built.
 MPVENV ?= $(HOME)/.mpvenv
-validate: package
+check-mp:
+	@"$(MPVENV)/bin/python" -c 'import mp' 2>/dev/null || { echo "error: mp's Python was not found at $(MPVENV) (no $(MPVENV)/bin/python that can import mp); install it once with 'python3.11 -m venv $(MPVENV) && $(MPVENV)/bin/pip install <the mp wheel, or the packages/mp folder of a content-hub clone>' (see docs/development.md), or set MPVENV to the virtualenv that holds it." >&2; exit 1; }
+
+.NOTPARALLEL: validate
+validate: check-mp package
 	rm -rf build/unzipped
 	$(VENV_PYTHON) -m zipfile -e $$(ls dist/*.zip) build/unzipped
 	"$(MPVENV)/bin/python" devtools/mp_validate.py build/unzipped

@@ -32,7 +32,9 @@ from demo_account import (  # noqa: E402
     ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_ROLE, INTEGRATION_USER, ORGANIZATION_ROLE,
     OTHER_BUCKET, PROBES, SECOND_ACCOUNT, Account, attempt_outcome, probe,
 )
-from demo_permissions import ASSUME_ROLE_SID, README, TRUST_SID, readme_policy  # noqa: E402
+from demo_permissions import (  # noqa: E402
+    ASSUME_ROLE_SID, LEAST_PRIVILEGE_SID, POLICY_DOCS, REPO_ROOT, TRUST_SID, published_policy,
+)
 from local_runner import RunnerError, run_script  # noqa: E402
 from moto_server import MotoServer, issued_role_credentials  # noqa: E402
 
@@ -83,6 +85,11 @@ class Run:
 
 
 # --- Expectations beyond message, state and result value -----------------------------------------
+
+def doc_name(sid: str = LEAST_PRIVILEGE_SID) -> str:
+    """The docs file that publishes the policy with this Sid, as the reader finds it in the repository."""
+    return POLICY_DOCS[sid].relative_to(REPO_ROOT).as_posix()
+
 
 def json_field(key: str, expected: list):
     def check(out):
@@ -156,7 +163,7 @@ class Demo:
     # Scenes: what John does outside SOAR, and the proof of access.
 
     def set_up_account(self):
-        policy = readme_policy()
+        policy = published_policy()
         keys = self.account.set_up(policy)
         self.secret = keys.secret
         self.configuration = {"AWS Access Key ID": keys.access_key_id, "AWS Secret Key": keys.secret, "Verify SSL": True}
@@ -169,25 +176,25 @@ class Demo:
             f"Done with boto3 directly, before any action: the buckets {BUCKET} and {OTHER_BUCKET} (with one object "
             f"each), John's admin user '{ADMIN_USER}' with an allow-all policy, and the integration's own IAM user "
             f"'{INTEGRATION_USER}' holding only '{INTEGRATION_POLICY}', the least-privilege policy from "
-            f"{README.name} ({len(policy['Statement'][0]['Action'])} actions). The integration is configured with that "
+            f"{doc_name()} ({len(policy['Statement'][0]['Action'])} actions). The integration is configured with that "
             "user's access key.\nmoto's IAM policy enforcement is ON from here: every request below, the "
             "integration's included, is checked against the caller's policies. Check: the integration's key asking "
             f"for iam:CreateAccessKey, which its policy does not grant, gets {outside}."
         )
 
     def set_up_second_account(self):
-        trust = readme_policy(sid=TRUST_SID)
+        trust = published_policy(sid=TRUST_SID)
         statement = trust["Statement"][0]
-        # The README's example names a placeholder user; here it is the integration's real one.
+        # The docs' example names a placeholder user; here it is the integration's real one.
         statement["Principal"]["AWS"] = f"arn:aws:iam::{self.account.account_id}:user/{INTEGRATION_USER}"
         external_id = statement["Condition"]["StringEquals"]["sts:ExternalId"]
-        role_arn = self.account.set_up_integration_role(trust, readme_policy(), readme_policy(sid=ASSUME_ROLE_SID))
+        role_arn = self.account.set_up_integration_role(trust, published_policy(), published_policy(sid=ASSUME_ROLE_SID))
         self.role_configuration = {**self.configuration, "Role ARN": role_arn, "External ID": external_id}
         view.note(
             f"Done by John with boto3 directly, through the second account's {ORGANIZATION_ROLE}: the "
-            f"role {INTEGRATION_ROLE} in account {SECOND_ACCOUNT}, with the trust policy from {README.name} (the "
+            f"role {INTEGRATION_ROLE} in account {SECOND_ACCOUNT}, with the trust policy from {doc_name(TRUST_SID)} (the "
             f"integration's user may assume it with the External ID {external_id}) and the same least-privilege "
-            f"policy as its permissions. In the first account, the integration's user gets {README.name}'s "
+            f"policy as its permissions. In the first account, the integration's user gets {doc_name(ASSUME_ROLE_SID)}'s "
             "sts:AssumeRole policy, and nothing else new.\n"
             f"The second instance of the integration: the same key, Role ARN {role_arn}, External ID {external_id}. "
             "Every run below marked 'through the role' assumes it once and then acts as the role."
@@ -406,7 +413,7 @@ def chapters(demo: Demo):
                   "everything by the explicit deny, although he is still in Developers. (His key is Inactive too, which "
                   "real AWS refuses outright; moto does not check key status, so here it is the deny that refuses him.) "
                   "Nobody reads the other bucket. "
-                  f"The integration itself ran every action above under the same enforcement, holding only {README.name}'s "
+                  f"The integration itself ran every action above under the same enforcement, holding only {doc_name()}'s "
                   "least-privilege policy.\n"
                   "moto enforced every check shown here: identity policies of the user and of their groups, inline and "
                   "managed, Resource ARNs, and explicit Deny over Allow. It does not model bucket policies, policy "
@@ -504,7 +511,7 @@ def main() -> int:
                     demo.run(step)
                 else:
                     step()
-    except (DemoFailure, LookupError) as failure:  # LookupError: the README lost its policy block
+    except (DemoFailure, LookupError) as failure:  # LookupError: the docs lost a policy block
         print(f"\nDEMO FAILED: {failure}")
         return 1
     finally:

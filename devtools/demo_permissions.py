@@ -1,16 +1,15 @@
 """The IAM and STS permissions the integration's own access key needs.
 
-Read three ways, so they can be checked against each other (tests/test_readme.py):
+Read three ways, so they can be checked against each other (tests/test_docs.py):
 - from the manager's code that the actions can reach (the methods the scripts call on
   `ctx.manager`, and everything those use): every IAM/STS operation it names, whether as a client
   method (`self.iam.list_users`), a paginator or `translated("ListUsers")`;
 - from the docstrings of that same code ("Needs iam:ListUsers");
-- from the least-privilege policy the README publishes, which the demo also gives the
+- from the least-privilege policy docs/permissions.md publishes, which the demo also gives the
   integration's key, so that `make demo` proves the policy is enough.
 
 With a Role ARN, one call is made with the keys themselves before anything else: AssumeRole. It
-is a permission of the keys' own user (the README's cross-account section publishes it as a policy
-of its own), never of the role, which holds the least-privilege policy.
+is a permission of the keys' own user (docs/reach.md publishes it as a policy of its own), never of the role, which holds the least-privilege policy.
 """
 
 import ast
@@ -21,15 +20,18 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MANAGER = REPO_ROOT / "Managers" / "AWSIAMManager.py"
-README = REPO_ROOT / "README.md"
+PERMISSIONS_DOC = REPO_ROOT / "docs" / "permissions.md"
+REACH_DOC = REPO_ROOT / "docs" / "reach.md"
 SERVICES = ("iam", "sts")
 KEYS_ONLY = {"sts:AssumeRole"}
-# The Sid of each policy the README publishes: the role's (or the plain keys') permissions, and the
+# The Sid of each policy the docs publish: the role's (or the plain keys') permissions, and the
 # keys' own permission to assume a role.
 LEAST_PRIVILEGE_SID = "AWSIAMIntegration"
 ASSUME_ROLE_SID = "AWSIAMAssumeRole"
-# ...and the trust policy the README shows for the role in each account to manage.
+# ...and the trust policy docs/reach.md shows for the role in each account to manage.
 TRUST_SID = "TrustTheSecOpsIntegration"
+# Where each of those policies is published.
+POLICY_DOCS = {LEAST_PRIVILEGE_SID: PERMISSIONS_DOC, ASSUME_ROLE_SID: REACH_DOC, TRUST_SID: REACH_DOC}
 
 # "iam:ListUsers", and the shorthand "iam:Attach{User,Group,Role}Policy".
 _DECLARED = re.compile(r"\b(iam|sts):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")
@@ -132,9 +134,11 @@ def _expand(pattern: str) -> list[str]:
     return [f"{head}{option}{tail}" for option in options.split(",")]
 
 
-def readme_policy(path: Path = README, sid: str = LEAST_PRIVILEGE_SID) -> dict:
-    """The policy document in the README's ```json block whose statement has this Sid (by default
-    the least-privilege policy)."""
+def published_policy(sid: str = LEAST_PRIVILEGE_SID, path: Path | None = None) -> dict:
+    """The policy document in a ```json block of the docs whose statement has this Sid (by default
+    the least-privilege policy), read from the file that publishes it (POLICY_DOCS) unless a path
+    is given."""
+    path = path or POLICY_DOCS[sid]
     for block in _JSON_BLOCK.findall(path.read_text(encoding="utf-8")):
         try:
             document = json.loads(block)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a built package with Google's own `mp` tool: its data models and its validators.
 
-Run it with the Python of a virtualenv that holds mp (never the project's .venv; see the README,
+Run it with the Python of a virtualenv that holds mp (never the project's .venv; see docs/development.md,
 "Check the package with Google's validator"):
 
     make package && rm -rf build/unzipped && unzip -q dist/*.zip -d build/unzipped

@@ -6,7 +6,7 @@ real data can carry it (an IAM path may hold `</script>`, a case's entity identi
 so the same run proves that the widgets show such values as text.
 
 An action whose script is not in ActionsScripts/ yet gets a result written by hand in the shape
-its contract gives (see the README's action reference once it lands); the moment the script exists
+its contract gives (see its action reference in docs/actions/); the moment the script exists
 the sample comes from a real run instead, with no change here.
 """
 

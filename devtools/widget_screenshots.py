@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make screenshots`: each case-wall widget rendered in headless Chromium with the same real
 JSON results the browser tests use, saved as docs/images/widget-<Stem>.png (and the Enrich User
-widget once more in the dark theme). The README shows them."""
+widget once more in the dark theme). docs/widgets.md shows them."""
 
 import sys
 from pathlib import Path

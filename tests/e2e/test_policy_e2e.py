@@ -85,7 +85,7 @@ def test_disable_user_access(run_script, server_iam):
 
 
 def test_attach_an_aws_managed_policy_by_name(run_script, server_iam):
-    # The README's example: a local account has AWS's managed policies, as a real one does.
+    # docs/development.md's example: a local account has AWS's managed policies, as a real one does.
     server_iam.create_group(GroupName="Auditors")
     out = run_script("Attach a Policy", {"Identity Type": "Group", "Identity Name": "Auditors", "Policy Name": "ReadOnlyAccess"})
     assert (out.message, out.state, out.result_value) == ("Policy was attached to Group: Auditors", COMPLETED, True)

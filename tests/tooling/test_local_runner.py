@@ -303,7 +303,7 @@ def test_an_override_that_reaches_nothing_fails_the_run(target, error):
 
 
 def test_cli_runs_on_an_account_with_the_aws_managed_policies(capsys):
-    # The README's Attach a Policy example names ReadOnlyAccess, which every real account has.
+    # docs/development.md's Attach a Policy example names ReadOnlyAccess, which every real account has.
     assert run_action.main(["List Policies", "-p", "Scope=AWS", "-p", "Max Policies to Return=1", "--json"]) == 0
 
     shown = json.loads(capsys.readouterr().out)

@@ -1,5 +1,6 @@
-"""The README is the user's guide: its action reference, its least-privilege policy and its
-setup commands must say what the code does."""
+"""The README and docs/ are the user's guide: the action reference (docs/actions/), the
+least-privilege policy (docs/permissions.md), the cross-account set-up (docs/reach.md) and the
+setup commands (README.md) must say what the code does, and every link between them must resolve."""
 
 import importlib.util
 import json
@@ -25,7 +26,7 @@ from demo_permissions import (
     allowed_actions,
     permissions_called,
     permissions_declared,
-    readme_policy,
+    published_policy,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,27 @@ def script_module(stem: str):
 
 
 ping = script_module("Ping")
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def read(relative: str) -> str:
+    return (ROOT / relative).read_text(encoding="utf-8")
+
+
+README = read("README.md")
+CONNECTION = read("docs/actions/connection.md")
+IDENTITY = read("docs/actions/identity.md")
+POLICY = read("docs/actions/policy.md")
+CONTAINMENT = read("docs/actions/containment.md")
+ENRICHMENT = read("docs/actions/enrichment.md")
+ROLE_SESSIONS = read("docs/actions/role-sessions.md")
+PERMISSIONS_PATH = ROOT / "docs" / "permissions.md"
+REACH_PATH = ROOT / "docs" / "reach.md"
+PERMISSIONS = PERMISSIONS_PATH.read_text(encoding="utf-8")
+REACH = REACH_PATH.read_text(encoding="utf-8")
+ACTION_DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs" / "actions").glob("*.md"))}
+# Every Markdown file of the guide, by its path in the repository.
+GUIDE = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+         for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]}
 DEFINITIONS = {
     path.stem: json.loads(path.read_text(encoding="utf-8-sig"))
     for path in sorted((ROOT / "ActionsDefinitions").glob("*.actiondef"))
@@ -51,23 +72,61 @@ def section(text: str, heading: str) -> str:
     """The text under `heading` up to the next heading of the same or a higher level."""
     level = len(heading) - len(heading.lstrip("#"))
     match = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^#{{1,{level}}} |\Z)", text, re.MULTILINE | re.DOTALL)
-    assert match, f"README has no heading {heading!r}"
+    assert match, f"no heading {heading!r}"
     return match.group(1)
 
 
-REFERENCE = section(README, "## Action reference")
+def outside_code(text: str) -> str:
+    """The text with its fenced code blocks blanked out, so a shell comment is not a heading."""
+    return re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def headings(text: str, level: int) -> list[str]:
+    return re.findall(rf"^{'#' * level} (.+)$", outside_code(text), re.MULTILINE)
+
+
+# The sections of the action reference that are not an action, and the file each lives in.
+NOT_ACTIONS = {"Rules every action follows": "connection.md", "Containment and undo": "containment.md"}
+# Each action of today in the file of its capability.
+ACTION_FILES = {
+    "Ping": "connection.md",
+    **dict.fromkeys(["Create a User", "Create a Group", "Add a User to a Group", "Remove a User from a Group",
+                     "List Users", "List Groups"], "identity.md"),
+    **dict.fromkeys(["Create a Policy", "List Policies", "Attach a Policy", "Detach a Policy"], "policy.md"),
+    **dict.fromkeys(["Disable User Access", "Enable User Access"], "containment.md"),
+    "Enrich User": "enrichment.md",
+    "Revoke Role Sessions": "role-sessions.md",
+}
+
+
+def reference_of(name: str) -> str:
+    """The section of the action reference headed `name`, from the one docs/actions file holding it."""
+    holders = [text for text in ACTION_DOCS.values() if name in headings(text, 2)]
+    assert len(holders) == 1, f"{name!r} is headed in {len(holders)} files of docs/actions/"
+    return section(holders[0], f"## {name}")
 
 
 # --- The action reference -------------------------------------------------------------------------
 
 def test_the_reference_documents_every_action_and_nothing_else():
     assert len(DEFINITIONS) >= 12
-    assert len(re.findall(r"^### ", REFERENCE, re.MULTILINE)) == len(DEFINITIONS) + 1  # + "Rules every action follows"
+    documented = sorted(heading for text in ACTION_DOCS.values() for heading in headings(text, 2))
+    assert documented == sorted([definition["Name"] for definition in DEFINITIONS.values()] + list(NOT_ACTIONS))
+    for heading, name in NOT_ACTIONS.items():
+        assert heading in headings(ACTION_DOCS[name], 2)
 
 
 @pytest.mark.parametrize("stem", DEFINITIONS)
 def test_every_action_has_its_section(stem):
-    assert f"\n### {DEFINITIONS[stem]['Name']}\n" in REFERENCE
+    name = DEFINITIONS[stem]["Name"]
+    assert reference_of(name).strip()
+    if name in ACTION_FILES:
+        assert f"\n## {name}\n" in ACTION_DOCS[ACTION_FILES[name]]
+
+
+def test_each_action_of_today_is_known_to_the_layout():
+    assert set(ACTION_FILES) <= {definition["Name"] for definition in DEFINITIONS.values()}
+    assert set(ACTION_FILES.values()) | set(NOT_ACTIONS.values()) <= set(ACTION_DOCS)
 
 
 def parameter_rows(text: str) -> dict[str, list[str]]:
@@ -82,7 +141,7 @@ def parameter_rows(text: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("stem", DEFINITIONS)
 def test_each_section_lists_exactly_the_actions_parameters(stem):
     definition = DEFINITIONS[stem]
-    text = section(REFERENCE, f"### {definition['Name']}")
+    text = reference_of(definition["Name"])
     rows = parameter_rows(text)
     assert set(rows) == {parameter["Name"] for parameter in definition["Parameters"]}
     for parameter in definition["Parameters"]:
@@ -103,14 +162,17 @@ NAMES = {"names": "<names>", "error": "<error>"}
 MEMBERSHIP = {"names": "<names>", "group": "<group>", "user": "<user>", "error": "<error>"}
 ATTACH = {"policy": "<policy>", "identity_type": "<Identity Type>", "identity": "<Identity Name>"}
 
-MESSAGES = [
+# Each message, in the docs/actions file of the capability whose reference quotes it.
+MESSAGES = {"connection.md": [
     ping.SUCCESS,
     ping.PING.failure("<error>"),
+], "identity.md": [
     *(rendered(template, **NAMES) for kind in identity.CREATE_LINES.values()
       for status, template in kind.items() if status is not ItemStatus.NOT_PROCESSED),
     *(rendered(template, **MEMBERSHIP) for change in identity.MEMBERSHIP_LINES.values()
       for status, template in change.items() if status is not ItemStatus.NOT_PROCESSED),
     *(message for wording in identity.LISTING.values() for message in (wording["found"], wording["empty"])),
+], "policy.md": [
     rendered(policy.CREATED, name="<name>"),
     rendered(policy.NOT_CREATED, name="<name>") + policy.NAME_NOT_UNIQUE,
     rendered(policy.NOT_CREATED, name="<name>") + policy.INVALID_POLICY_NAME,
@@ -133,24 +195,13 @@ MESSAGES = [
     rendered(policy.NOT_DETACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
     *(rendered(policy.NOT_DETACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
       for tail in policy.DETACH_REFUSALS.values()),
+], "containment.md": [
     rendered(disable.DISABLED, names="<user names>"),
     rendered(disable.NOT_FOUND, names="<entity identifiers>"),
     rendered(disable.FAILED, names="<user names>"),
     disable.NO_USER_ENTITIES,
     *disable.REASONS.values(),
     DISABLE_USER_ACCESS.failure("..."),
-    rendered(enrich.ENRICHED, names="<user names>"),
-    rendered(enrich.WITH_INSIGHTS, names="<user names>"),
-    rendered(enrich.FAILED, names="<user names>"),
-    *enrich.REASONS.values(),
-    ENRICH_USER.failure("..."),
-    ENRICH_USER.failure("The platform did not accept the entity enrichment: <error>"),
-    enrich.CONSOLE_WITHOUT_MFA,
-    rendered(enrich.KEY_NEVER_USED, key="<id>"),
-    rendered(enrich.KEY_UNUSED, key="<id>", days="<days>", date="<date>"),
-    rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
-    enrich.DISABLED_FINDING,
-    rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
     rendered(disable.KEYS_DEACTIVATED, names="<user> (<key IDs>), ..."),
     rendered(disable.NO_ACTIVE_KEYS, names="<user names>"),
     rendered(disable.KEYS_FAILED, names="<user names>"),
@@ -171,23 +222,47 @@ MESSAGES = [
              deny="<The deny policy was removed|The deny policy was not there>"),
     *enable.INTERRUPTIONS.values(), enable.STOPPED_AFTER_DENY, enable.STOPPED,
     ENABLE_USER_ACCESS.failure("..."),
+], "enrichment.md": [
+    rendered(enrich.ENRICHED, names="<user names>"),
+    rendered(enrich.WITH_INSIGHTS, names="<user names>"),
+    rendered(enrich.FAILED, names="<user names>"),
+    # Enrich User's other reasons are Disable User Access's, which its reference points to.
+    *(reason for reason in enrich.REASONS.values() if reason not in disable.REASONS.values()),
+    ENRICH_USER.failure("..."),
+    ENRICH_USER.failure("The platform did not accept the entity enrichment: <error>"),
+    enrich.CONSOLE_WITHOUT_MFA,
+    rendered(enrich.KEY_NEVER_USED, key="<id>"),
+    rendered(enrich.KEY_UNUSED, key="<id>", days="<days>", date="<date>"),
+    rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
+    enrich.DISABLED_FINDING,
+    rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
+], "role-sessions.md": [
     rendered(revoke.REVOKED, time="<time>", names="<role names>"),
     rendered(revoke.NOT_FOUND, names="<names as given>"),
     rendered(revoke.FAILED, names="<role names>"),
     *revoke.REASONS.values(),
     REVOKE_ROLE_SESSIONS.failure("..."),
-]
+]}
 
 
-@pytest.mark.parametrize("message", MESSAGES, ids=lambda message: message[:60])
-def test_the_reference_quotes_each_message_as_the_code_writes_it(message):
-    assert message in REFERENCE
+@pytest.mark.parametrize(("name", "message"), [(name, message) for name, messages in MESSAGES.items()
+                                               for message in messages],
+                         ids=lambda value: value[:60])
+def test_the_reference_quotes_each_message_as_the_code_writes_it(name, message):
+    assert message in ACTION_DOCS[name]
+
+
+def test_enrich_user_points_to_the_reasons_it_shares_with_disable_user_access():
+    shared = [reason for reason in enrich.REASONS.values() if reason in disable.REASONS.values()]
+    assert shared
+    assert all(reason in reference_of("Disable User Access") for reason in shared)
+    assert "with the same\n  reasons as [Disable User Access](containment.md#disable-user-access)" in reference_of("Enrich User")
 
 
 def test_the_reference_quotes_what_names_were_not_reached():
     for kind in (*identity.CREATE_LINES.values(), *identity.MEMBERSHIP_LINES.values()):
         assert kind[ItemStatus.NOT_PROCESSED].endswith("The error stopped the action before them.")
-    assert "`... The error stopped the action before them.`" in REFERENCE
+    assert "`... The error stopped the action before them.`" in section(CONNECTION, "## Rules every action follows")
 
 
 def test_the_reference_quotes_why_nothing_was_created():
@@ -195,20 +270,21 @@ def test_the_reference_quotes_why_nothing_was_created():
     for kind, spec in (("user", "Create a User"), ("group", "Create a Group")):
         templates = identity.NOTHING_CREATED_PARTS[kind]
         reason = " ".join(templates[status].format(names=names) for status, names in parts.items())
-        assert f"Error executing action '{spec}'. Reason: {reason}" in REFERENCE
-        assert templates[ItemStatus.LIMIT].format(names="<names>") in REFERENCE
+        assert f"Error executing action '{spec}'. Reason: {reason}" in reference_of(spec)
+        assert templates[ItemStatus.LIMIT].format(names="<names>") in reference_of(spec)
 
 
 TABLES = {
-    **{wording["table"]: wording["columns"] for wording in identity.LISTING.values()},
-    policy.POLICIES_TABLE: policy.POLICY_COLUMNS,
+    **{wording["table"]: (wording["columns"], IDENTITY) for wording in identity.LISTING.values()},
+    policy.POLICIES_TABLE: (policy.POLICY_COLUMNS, POLICY),
 }
 
 
 @pytest.mark.parametrize("title", TABLES)
 def test_each_table_is_shown_with_its_columns_in_order(title):
-    header = "| " + " | ".join(TABLES[title]) + " |"
-    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*\n\n{re.escape(header)}\n", REFERENCE)
+    columns, text = TABLES[title]
+    header = "| " + " | ".join(columns) + " |"
+    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*\n\n{re.escape(header)}\n", text)
 
 
 USER_TABLES = {
@@ -220,7 +296,7 @@ USER_TABLES = {
 @pytest.mark.parametrize("title", USER_TABLES)
 def test_each_per_user_table_is_shown_with_its_columns_in_order(title):
     header = "| " + " | ".join(USER_TABLES[title]) + " |"
-    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*[^\n]*\n\n{re.escape(header)}\n", REFERENCE)
+    assert re.search(rf"\*\*Table `{re.escape(title)}`:\*\*[^\n]*\n\n{re.escape(header)}\n", ENRICHMENT)
 
 
 def a_profile():
@@ -233,14 +309,14 @@ def a_profile():
 
 
 def test_the_user_table_is_shown_with_its_rows_in_order():
-    text = section(REFERENCE, "### Enrich User")
+    text = section(ENRICHMENT, "## Enrich User")
     table = text.split(f"**Table `{enrich.USER_TABLE.format(name='<user name>')}`:**")[1].split("\n\n")[1]
     shown = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
     assert shown == [field for field, _ in enrich.user_table(a_profile(), []).rows]
 
 
 def test_the_reference_names_every_entity_property():
-    text = section(REFERENCE, "### Enrich User")
+    text = section(ENRICHMENT, "## Enrich User")
     for name in enrich.entity_properties(a_profile(), []):
         # The key slots are listed once, for AccessKey1.
         slot = re.fullmatch(r"AWSIAM_AccessKey\d_(\w+)", name)
@@ -250,32 +326,42 @@ def test_the_reference_names_every_entity_property():
             assert f"`{name}`" in text, name
 
 
+# The policy, eight JSON results, a role's trust policy and the key's AssumeRole policy; and the
+# script context of docs/runtime.md.
+JSON_EXAMPLES = {
+    "docs/runtime.md": 1,
+    "docs/permissions.md": 1, "docs/reach.md": 2, "docs/actions/identity.md": 2, "docs/actions/policy.md": 2,
+    "docs/actions/containment.md": 2, "docs/actions/enrichment.md": 1, "docs/actions/role-sessions.md": 1,
+}
+
+
 def test_every_json_example_is_valid_json():
-    blocks = re.findall(r"```json\n(.*?)\n```", README, re.DOTALL)
-    assert len(blocks) == 11  # the policy, eight JSON results, a role's trust policy and the key's AssumeRole policy
-    for block in blocks:
-        json.loads(block)
+    counts = {}
+    for name, text in GUIDE.items():
+        blocks = re.findall(r"```json\n(.*?)\n```", text, re.DOTALL)
+        for block in blocks:
+            json.loads(block)
+        if blocks:
+            counts[name] = len(blocks)
+    assert counts == JSON_EXAMPLES
 
 
 # --- The least-privilege policy ---------------------------------------------------------------------
 
 def test_the_policy_allows_exactly_what_the_actions_call():
     """AssumeRole is made with the keys, before the actions' work: the role never needs it."""
-    assert allowed_actions(readme_policy()) == permissions_called() - KEYS_ONLY
+    assert allowed_actions(published_policy(path=PERMISSIONS_PATH)) == permissions_called() - KEYS_ONLY
 
 
 def test_the_keys_policy_for_a_role_allows_exactly_assume_role():
     assert KEYS_ONLY <= permissions_called()
-    statement, = readme_policy(sid=ASSUME_ROLE_SID)["Statement"]
-    assert allowed_actions(readme_policy(sid=ASSUME_ROLE_SID)) == KEYS_ONLY
+    statement, = published_policy(sid=ASSUME_ROLE_SID, path=REACH_PATH)["Statement"]
+    assert allowed_actions(published_policy(sid=ASSUME_ROLE_SID, path=REACH_PATH)) == KEYS_ONLY
     assert re.fullmatch(r"arn:aws:iam::[*\d]+:role/[\w+=,.@-]+", statement["Resource"])
 
 
-REACH = section(README, "## Reach other accounts: Role ARN, External ID and Region")
-
-
 def test_the_trust_policy_asks_for_the_external_id():
-    statement, = readme_policy(sid=TRUST_SID)["Statement"]
+    statement, = published_policy(sid=TRUST_SID, path=REACH_PATH)["Statement"]
     assert (statement["Effect"], statement["Action"]) == ("Allow", "sts:AssumeRole")
     assert re.fullmatch(r"arn:aws:iam::\d{12}:user/[\w+=,.@-]+", statement["Principal"]["AWS"])
     assert set(statement["Condition"]["StringEquals"]) == {"sts:ExternalId"}
@@ -308,15 +394,21 @@ def test_the_manager_declares_every_permission_its_reachable_code_uses():
 
 
 def test_the_policy_is_one_allow_statement_on_every_resource():
-    statement, = readme_policy()["Statement"]
+    statement, = published_policy(path=PERMISSIONS_PATH)["Statement"]
     assert (statement["Effect"], statement["Resource"]) == ("Allow", "*")
     assert statement["Action"] == sorted(statement["Action"])
 
 
 def test_the_per_action_permission_table_matches_the_policy():
-    table = section(README, "## Least-privilege IAM policy for the integration's key")
+    table = section(PERMISSIONS, "# Least-privilege IAM policy for the integration's key")
     listed = set(re.findall(r"`((?:iam|sts):\w+)`", table))
-    assert listed == allowed_actions(readme_policy())
+    assert listed == allowed_actions(published_policy(path=PERMISSIONS_PATH))
+
+
+def test_the_demo_reads_each_policy_from_the_file_that_publishes_it():
+    assert published_policy() == published_policy(path=PERMISSIONS_PATH)
+    for sid in (ASSUME_ROLE_SID, TRUST_SID):
+        assert published_policy(sid=sid) == published_policy(sid=sid, path=REACH_PATH)
 
 
 FAKE_MANAGER = '''
@@ -356,9 +448,10 @@ def test_the_derivation_follows_calls_from_the_scripts_and_skips_unused_methods(
 
 # --- Setup, configuration, package ------------------------------------------------------------------
 
-def test_every_make_command_the_readme_gives_exists():
-    commands = set(re.findall(r"^make (\w+)", README, re.MULTILINE))
-    assert {"demo", "test", "package"} <= commands
+def test_every_make_command_the_guide_gives_exists():
+    assert {"demo", "test", "package"} <= set(re.findall(r"^make (\w+)", README, re.MULTILINE))
+    commands = {command for text in GUIDE.values() for command in re.findall(r"^make (\w+)", text, re.MULTILINE)}
+    assert "validate" in commands
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for command in commands:
         assert re.search(rf"^{command}:", makefile, re.MULTILINE), command
@@ -377,3 +470,68 @@ def test_the_configuration_table_matches_the_integration_definition():
         ), item["PropertyName"]
     assert definition["Identifier"] == "AWSIAM"
     assert "**The Identifier is `AWSIAM`, the same as Google's marketplace AWS IAM integration.**" in README
+
+
+def test_the_readme_states_how_long_the_suite_takes():
+    assert re.search(r"^make test +# the whole suite: [\d,]+ tests in about \d+ minutes", README, re.MULTILINE)
+
+
+# --- Links between the README and docs/ ---------------------------------------------------------------
+
+_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(text: str) -> set[str]:
+    found, seen = set(), {}
+    for heading in re.findall(r"^#{1,6} (.+?)#*$", outside_code(text), re.MULTILINE):
+        base = slug(heading)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        found.add(base if count == 0 else f"{base}-{count}")
+    return found
+
+
+def test_the_anchor_rule_is_githubs():
+    assert slug("Quick start: `make demo` and `make test`") == "quick-start-make-demo-and-make-test"
+    assert slug("Least-privilege IAM policy for the integration's key") == "least-privilege-iam-policy-for-the-integrations-key"
+    assert anchors("# A\n```sh\n# not a heading\n```\n## A\n") == {"a", "a-1"}
+
+
+def links(name: str) -> list[str]:
+    text = re.sub(r"`[^`\n]*`", "", outside_code(GUIDE[name]))
+    return [target for target in _LINK.findall(text) if not re.match(r"[a-z]+:", target)]
+
+
+@pytest.mark.parametrize("name", GUIDE)
+def test_every_relative_link_and_anchor_resolves(name):
+    here = (ROOT / name).parent
+    broken = []
+    for target in links(name):
+        path, _, anchor = target.partition("#")
+        resolved = (here / path).resolve() if path else ROOT / name
+        if ROOT not in resolved.parents or not resolved.exists():
+            broken.append(target)
+        elif anchor and (resolved.suffix != ".md" or anchor not in anchors(resolved.read_text(encoding="utf-8"))):
+            broken.append(target)
+    assert broken == []
+
+
+def test_the_link_check_sees_links_and_anchors():
+    assert "docs/permissions.md" in links("README.md")
+    assert "#containment-and-undo-for-an-incident-responder" in links("README.md")
+    assert "images/widget-ListUsers.png" in links("docs/widgets.md")
+
+
+def test_the_readme_index_links_every_docs_file():
+    index = section(README, "## Documentation")
+    linked = {target.partition("#")[0] for target in _LINK.findall(index)}
+    assert linked == {name for name in GUIDE if name.startswith("docs/")}
+
+
+def test_the_readme_stays_a_few_screens():
+    assert len(README.splitlines()) <= 160
