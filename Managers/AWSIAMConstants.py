@@ -66,3 +66,4 @@ DISABLE_USER_ACCESS = ActionSpec("Disable User Access", 'Error executing action 
 ENRICH_USER = ActionSpec("Enrich User")
 ENABLE_USER_ACCESS = ActionSpec("Enable User Access")
 REVOKE_ROLE_SESSIONS = ActionSpec("Revoke Role Sessions")
+LIST_IDENTITY_RISKS = ActionSpec("List Identity Risks")

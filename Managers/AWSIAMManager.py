@@ -47,6 +47,7 @@ from AWSIAMExceptions import (
 from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
 from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
 from EnrichmentModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
+from IdentityRisksModels import CredentialReport
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "NoSuchEntity": NotFound,
@@ -308,6 +309,30 @@ class AWSIAMManager:
         """Whether an ARN's partition and account are the ones the integration acts in; an ARN of
         any other names somebody else's user. Needs sts:GetCallerIdentity unless a role was assumed."""
         return partition.lower() == self.partition and account == self.caller().account
+
+    # --- Identity risks ------------------------------------------------------------------------
+
+    def generate_credential_report(self) -> str:
+        """Start the account's credential report, or ask how it is coming on: STARTED, INPROGRESS
+        or COMPLETE. AWS builds a new one only when the last is over four hours old.
+        Needs iam:GenerateCredentialReport."""
+        with translated("GenerateCredentialReport"):
+            return self.iam.generate_credential_report()["State"]
+
+    def get_credential_report(self) -> CredentialReport:
+        """The account's credential report, as CSV text. Needs iam:GetCredentialReport."""
+        with translated("GetCredentialReport"):
+            response = self.iam.get_credential_report()
+        content = response["Content"]
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        return CredentialReport(text, response.get("GeneratedTime"))
+
+    def list_entities_for_policy(self, policy_arn: str) -> list[str]:
+        """The names of the users a managed policy is attached to, 1000 per call.
+        Needs iam:ListEntitiesForPolicy."""
+        items, _ = self._collect("list_entities_for_policy", "PolicyUsers", None, PolicyArn=policy_arn,
+                                 EntityFilter="User", PolicyUsageFilter="PermissionsPolicy")
+        return [item["UserName"] for item in items]
 
     # --- What a user holds (each of the user's lists in full, 1000 per call) ------------------
 
