@@ -28,6 +28,36 @@ from InputValidation import split_names
 Choice = TypeVar("Choice", bound=StrEnum)
 
 
+def connection_settings(siemplify, conf: dict) -> dict:
+    """The manager's connection keywords from the integration's connection parameters, checked:
+    an action's configuration, or a connector's own parameters of the same names."""
+
+    def read(name: str, input_type=str, default=None):
+        try:
+            return extract_script_param(
+                siemplify, input_dictionary=conf, param_name=name, default_value=default,
+                input_type=input_type, is_mandatory=False, print_value=False,
+            )
+        except Exception as err:  # the SDK raises a bare Exception for values it can't convert
+            raise InvalidParameter(f"Configuration parameter '{name}' is invalid: {err}") from None
+
+    def optional(name: str) -> str | None:
+        return (read(name) or "").strip() or None
+
+    def mandatory(name: str) -> str:
+        value = optional(name)
+        if not value:
+            raise InvalidParameter(f"Missing mandatory configuration parameter '{name}'.")
+        return value
+
+    return {
+        "access_key_id": mandatory(ACCESS_KEY_ID),
+        "secret_key": mandatory(SECRET_KEY),
+        "verify_ssl": read(VERIFY_SSL, bool, True),
+        **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION)),
+    }
+
+
 class ActionContext:
     """The action's view of its inputs. Parameter readers return clean values or raise InvalidParameter."""
 
@@ -57,32 +87,7 @@ class ActionContext:
 
     def _connection_settings(self) -> dict:
         # One platform round trip for the whole configuration, not one per parameter.
-        conf = self.siemplify.get_configuration(INTEGRATION_IDENTIFIER) or {}
-
-        def read(name: str, input_type=str, default=None):
-            try:
-                return extract_script_param(
-                    self.siemplify, input_dictionary=conf, param_name=name, default_value=default,
-                    input_type=input_type, is_mandatory=False, print_value=False,
-                )
-            except Exception as err:  # the SDK raises a bare Exception for values it can't convert
-                raise InvalidParameter(f"Configuration parameter '{name}' is invalid: {err}") from None
-
-        def optional(name: str) -> str | None:
-            return (read(name) or "").strip() or None
-
-        def mandatory(name: str) -> str:
-            value = optional(name)
-            if not value:
-                raise InvalidParameter(f"Missing mandatory configuration parameter '{name}'.")
-            return value
-
-        return {
-            "access_key_id": mandatory(ACCESS_KEY_ID),
-            "secret_key": mandatory(SECRET_KEY),
-            "verify_ssl": read(VERIFY_SSL, bool, True),
-            **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION)),
-        }
+        return connection_settings(self.siemplify, self.siemplify.get_configuration(INTEGRATION_IDENTIFIER) or {})
 
     def param(self, name: str, *, required: bool = False, default: str | None = None) -> str | None:
         """A trimmed string parameter; empty means the default."""

@@ -5,6 +5,7 @@ here (IdentityRisksParser words every finding) and no AWS call (IdentityRisksWor
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from enum import Enum, StrEnum
@@ -313,6 +314,23 @@ class Memory:
     whose credential report did not complete still remembers what only the report can clear."""
 
     reported: Mapping[str, str] = field(default_factory=dict)
+
+    def to_text(self) -> str:
+        """The memory as the connector's context property keeps it: a JSON string."""
+        return json.dumps({"reported": dict(sorted(self.reported.items()))}, separators=(",", ":"))
+
+    @classmethod
+    def from_text(cls, text: str | None) -> "Memory":
+        """The memory a context property kept; nothing kept yet is an empty memory. A value that
+        is not this memory's JSON raises ValueError: alerting on everything again is the caller's
+        choice to make, not this reader's."""
+        if not text:
+            return cls()
+        data = json.loads(text)
+        reported = data.get("reported") if isinstance(data, dict) else None
+        if not isinstance(reported, dict) or not all(isinstance(v, str) for v in reported.values()):
+            raise ValueError("the remembered findings are not in the connector's format")
+        return cls(dict(reported))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 """Build the SOAR import package: dist/<Identifier><YYYYMMDD>.zip (see docs/package-format.md).
 
 ZIP root: Integration-<Identifier>.def, ActionsDefinitions/*.actiondef, ActionsScripts/*.py,
-Managers/*.py, Widgets/*.json and Dependencies/*.whl, where Dependencies holds the runtime
+Managers/*.py, Widgets/*.json, Connectors/*.connectordef, ConnectorsScripts/*.py,
+DefaultMappingRules/integration_mapping_rules.json and Dependencies/*.whl, where Dependencies holds the runtime
 requirements from pyproject.toml and everything they depend on, as wheels for CPython 3.11
 manylinux x86_64. A widget ships only once its action does (an .actiondef of the same stem).
 The wheels are downloaded once per requirement set into build/wheels-<hash>/ and reused after that.
@@ -27,7 +28,10 @@ DIST = ROOT / "dist"
 BUILD = ROOT / "build"
 
 # Product folders copied flat into the ZIP, with the files each one contributes.
-SOURCES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json"}
+SOURCES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json",
+           "Connectors": "*.connectordef", "ConnectorsScripts": "*.py",
+           # The mapping that makes a connector's event field an alert's entity, as mp builds it.
+           "DefaultMappingRules": "integration_mapping_rules.json"}
 DEPENDENCIES = "Dependencies"
 WIDGETS = "Widgets"
 

@@ -14,6 +14,14 @@ The configuration and entity details reach the stand-in through a temp file (SOA
     run_script("Create a User", {"User Name": "a,b"}, config, endpoint_url=proxy.url,
                deadline_seconds=2.5,                       # the platform kills the script then
                overrides={"BulkEngine.MAX_WORKERS": 1})    # same code, another module constant
+
+A connector cycle runs the same way, as `python ConnectorsScripts/<Stem>.py <True|False> <AppKey>`
+with its context ({"connector_info": {..., "params": [...]}}) on stdin. Its context properties are
+kept in a file of the caller's choosing, so the next cycle finds what this one remembered:
+
+    cycle = run_connector(CONNECTOR, {"AWS Access Key ID": ..., "Max Alerts Per Cycle": 20},
+                          context_store=tmp_path / "context.json", endpoint_url=server.url)
+    cycle.alerts, cycle.log_rows, cycle.context_calls     # test_run=True for the "Test" button
 """
 
 import json
@@ -223,6 +231,103 @@ def run_script(action, parameters=None, configuration=None, entities=None, *,
         debug_output=raw["DebugOutput"], stdout=stdout, stderr=stderr,
         exit_code=proc.returncode, raw=raw, configuration_fetches=fetches, wall_seconds=wall,
         platform_calls=platform_calls)
+
+
+CONNECTOR = "AWS IAM Identity Risks Connector"
+CONNECTOR_IDENTIFIER = "local-identity-risks-connector"
+
+
+@dataclass
+class ConnectorOutput:
+    alerts: list                 # each alert (CaseInfo) as the platform receives it: a dict
+    log_rows: list               # [{"level", "message"}] the SDK's logger handed over
+    debug_output: str
+    stdout: str
+    stderr: str
+    exit_code: int
+    raw: dict
+    wall_seconds: float
+    platform_calls: list = field(default_factory=list)
+
+    @property
+    def context_calls(self):
+        """The context property calls, as (endpoint, key) in order."""
+        return [(call["endpoint"], call["body"]["PropertyKey"]) for call in self.platform_calls
+                if call["endpoint"] in ("GetContextProperty", "SetContextProperty")]
+
+    @property
+    def errors(self):
+        return [row["message"] for row in self.log_rows if row["level"] == "ERROR"]
+
+
+def connector_stems(root=None):
+    """{display name: file stem} from Connectors/*.connectordef."""
+    stems = {}
+    for path in sorted(((root or REPO_ROOT) / "Connectors").glob("*.connectordef")):
+        stems[json.loads(path.read_text(encoding="utf-8-sig"))["Name"]] = path.stem
+    return stems
+
+
+def build_connector_context(connector, parameters, *, identifier=CONNECTOR_IDENTIFIER):
+    """The stdin context the platform gives a connector: its parameters as name/value pairs."""
+    return {
+        "connector_info": {
+            "environment": "Default Environment",
+            "integration": INTEGRATION,
+            "connector_definition_name": connector,
+            "identifier": identifier,
+            "display_name": f"{connector} (local)",
+            "description": "",
+            "result_data_type": 0,
+            "params": [{"param_name": name, "param_value": None if value is None else _as_param_string(value)}
+                       for name, value in (parameters or {}).items()],
+        },
+    }
+
+
+def run_connector(connector=CONNECTOR, parameters=None, *, context_store, test_run=False, endpoint_url=None,
+                  env=None, timeout=120, overrides=None, package_root=None, python=None, platform_fails=()):
+    """Run one connector cycle (or its test run) in a subprocess, as the platform does.
+
+    context_store: the file that holds the connector's context properties between runs (created
+    when missing). platform_fails: platform API endpoints that answer with an error this run
+    (e.g. "SetContextProperty")."""
+    root = Path(package_root) if package_root else None
+    stem = connector_stems(root).get(connector, connector)
+    script = (root or REPO_ROOT) / "ConnectorsScripts" / f"{stem}.py"
+    if not script.is_file():
+        raise RunnerError(f"No connector script for {connector!r} (looked for {script})")
+    command = [python or sys.executable, str(script), "False" if test_run else "True", uuid.uuid4().hex]
+    if overrides:
+        command.insert(1, str(LAUNCHER))
+        env = {**(env or {}), OVERRIDES_ENV: json.dumps(overrides)}
+    context = build_connector_context(connector, parameters)
+    with tempfile.TemporaryDirectory(prefix="soar-local-") as tmp:
+        stats_path = Path(tmp, "stats.json")
+        child_env = _child_env(Path(tmp, "no-configuration.json"), stats_path, endpoint_url, env, root)
+        child_env["SOAR_LOCAL_CONTEXT"] = str(Path(context_store).resolve())
+        if platform_fails:
+            child_env["SOAR_LOCAL_PLATFORM_FAILS"] = ",".join(platform_fails)
+        started = time.monotonic()
+        try:
+            proc = subprocess.run(command, input=json.dumps(context).encode("utf-8"), capture_output=True,
+                                  env=child_env, cwd=tmp, timeout=timeout)
+        except subprocess.TimeoutExpired as err:
+            raise RunnerError(f"{script.name} did not finish within ({timeout}s)",
+                              stdout=_text(err.stdout), stderr=_text(err.stderr)) from err
+        wall = time.monotonic() - started
+        _, platform_calls = read_stats(stats_path)
+    stdout, stderr = _text(proc.stdout), _text(proc.stderr)
+    try:
+        raw = json.loads(stdout)
+        package = json.loads(raw["ResultObjectJson"])
+    except (ValueError, KeyError, TypeError):
+        raise RunnerError(f"{script.name} exited with code {proc.returncode} without a connector package.\n"
+                          f"--- stdout ---\n{stdout[-4000:]}\n--- stderr ---\n{stderr[-4000:]}",
+                          exit_code=proc.returncode, stdout=stdout, stderr=stderr) from None
+    return ConnectorOutput(alerts=package["cases"], log_rows=package["log_rows"], debug_output=raw["DebugOutput"],
+                           stdout=stdout, stderr=stderr, exit_code=proc.returncode, raw=raw, wall_seconds=wall,
+                           platform_calls=platform_calls)
 
 
 def _entity_pairs(entities):

@@ -22,9 +22,12 @@ import build_package  # noqa: E402
 from requirements import requirements  # noqa: E402
 
 DEF_FILE = "Integration-AWSIAM.def"
-FOLDERS = ("ActionsDefinitions", "ActionsScripts", "Managers", "Widgets", "Dependencies")
+FOLDERS = ("ActionsDefinitions", "ActionsScripts", "Managers", "Widgets", "Connectors", "ConnectorsScripts",
+           "DefaultMappingRules", "Dependencies")
 # The repository files each product folder must carry into the ZIP, and nothing else.
-PRODUCT_FILES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json"}
+PRODUCT_FILES = {"ActionsDefinitions": "*.actiondef", "ActionsScripts": "*.py", "Managers": "*.py", "Widgets": "*.json",
+                 "Connectors": "*.connectordef", "ConnectorsScripts": "*.py",
+                 "DefaultMappingRules": "integration_mapping_rules.json"}
 
 
 def repository_files(folder: str) -> list[Path]:
