@@ -14,6 +14,7 @@ import ContainmentParser as disable
 import ContainmentParser as enable
 import EnrichmentParser as enrich
 import IdentityParser as identity
+import IdentityRisksParser as risks
 import PolicyParser as policy
 import RoleSessionsParser as revoke
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
@@ -86,7 +87,9 @@ def headings(text: str, level: int) -> list[str]:
 
 
 # The sections of the action reference that are not an action, and the file each lives in.
-NOT_ACTIONS = {"Rules every action follows": "connection.md", "Containment and undo": "containment.md"}
+NOT_ACTIONS = {"Rules every action follows": "connection.md", "Containment and undo": "containment.md",
+               "The rules, and what each means for an analyst": "identity-risks.md",
+               "The AWS IAM Identity Risks Connector": "identity-risks.md"}
 # Each action of today in the file of its capability.
 ACTION_FILES = {
     "Ping": "connection.md",
@@ -96,6 +99,7 @@ ACTION_FILES = {
     **dict.fromkeys(["Disable User Access", "Enable User Access"], "containment.md"),
     "Enrich User": "enrichment.md",
     "Revoke Role Sessions": "role-sessions.md",
+    "List Identity Risks": "identity-risks.md",
 }
 
 
@@ -242,6 +246,16 @@ MESSAGES = {"connection.md": [
     rendered(revoke.FAILED, names="<role names>"),
     *revoke.REASONS.values(),
     REVOKE_ROLE_SESSIONS.failure("..."),
+], "identity-risks.md": [
+    rendered(risks.FOUND, count="<count>", minimum="<minimum>", counts="<count> critical, <count> high, <count> medium, <count> low"),
+    rendered(risks.CLEAN, minimum="<minimum>"),
+    rendered(risks.MORE, total="<total>", count="<count>"),
+    rendered(risks.ON_USERS, names="<entities>"),
+    rendered(risks.ABSENT, names="<policies>"),
+    risks.PARTIAL,
+    risks.DENIED["GenerateCredentialReport"],
+    rendered(risks.CYCLE_FAILED, reason="<why>"),
+    *(f"`AWS IAM: {words}`" for words in list(risks.RULE_WORDS.values())[:1]),
 ]}
 
 
@@ -332,6 +346,7 @@ JSON_EXAMPLES = {
     "docs/runtime.md": 1,
     "docs/permissions.md": 1, "docs/reach.md": 2, "docs/actions/identity.md": 2, "docs/actions/policy.md": 2,
     "docs/actions/containment.md": 2, "docs/actions/enrichment.md": 1, "docs/actions/role-sessions.md": 1,
+    "docs/actions/identity-risks.md": 1,
 }
 
 
