@@ -21,7 +21,7 @@ import os
 import sys
 
 import SiemplifyUtils
-from SiemplifyAction import STATS_ENV, _read_context
+from SiemplifyAction import SiemplifyAction, _read_context
 from SiemplifyConnectorsDataModel import ConnectorContext
 from SiemplifyLogger import SiemplifyLogger
 
@@ -71,6 +71,7 @@ class SiemplifyConnectorExecution:
         sys.stdout = self._buffer
         SiemplifyUtils._active_action = self
         self._platform_calls = []
+        self._configuration_fetches = 0  # a connector reads no configuration: its parameters come on stdin
         self.LOGGER = _RowLogger(self._buffer)
         self.script_name = ""
         try:
@@ -144,15 +145,8 @@ class SiemplifyConnectorExecution:
         real_stdout.write(json.dumps(output, default=lambda o: o.__dict__))
         real_stdout.flush()
 
-    def _release(self, write_stats):
-        if sys.stdout is self._buffer:
-            sys.stdout = self._real_stdout
-        if SiemplifyUtils._active_action is self:
-            SiemplifyUtils._active_action = None
-        if write_stats and os.environ.get(STATS_ENV):
-            with open(os.environ[STATS_ENV], "w", encoding="utf-8") as f:
-                json.dump({"configuration_fetches": 0, "platform_calls": self._platform_calls}, f)
-        return self._buffer.getvalue()
+    # Stops capturing and writes the stats file exactly as an action does.
+    _release = SiemplifyAction._release
 
 
 def _store_key(context_type, identifier, property_key):
