@@ -12,6 +12,7 @@ VERIFY_SSL = "Verify SSL"
 ROLE_ARN = "Role ARN"
 EXTERNAL_ID = "External ID"
 REGION = "Region"
+CROSS_ACCOUNT_ROLE_NAME = "Cross-Account Role Name"
 
 # IAM is global, but botocore raises NoRegionError for IAM once an endpoint override is set and
 # no region is known, so the client always gets one.

@@ -67,6 +67,11 @@ class User(IAMObject):
         return [self.name, self.id, self.arn, self._date("CreateDate")]
 
 
+class Role(IAMObject):
+    NAME_KEY = "RoleName"
+    ID_KEY = "RoleId"
+
+
 class Group(IAMObject):
     NAME_KEY = "GroupName"
     ID_KEY = "GroupId"

@@ -80,5 +80,20 @@ class RoleNotAssumed(ConnectionFailure):
         return f"Could not assume the role {self.role_arn} with the configured keys: {self._cause}"
 
 
+class AccountNotReached(AWSIAMError):
+    """AssumeRole of the Cross-Account Role Name in one member account was refused. Only the
+    entities of that account fail with it; the sentence names the role, never a key."""
+
+    def __init__(self, role_arn: str, account: str, cause: AWSIAMError):
+        super().__init__(cause.operation, cause.code, cause.aws_message,
+                         maybe_applied=cause.maybe_applied, cut_by_deadline=cause.cut_by_deadline)
+        self.role_arn = role_arn
+        self.account = account
+        self._cause = str(cause)
+
+    def __str__(self) -> str:
+        return f"Could not assume the role {self.role_arn} to reach account {self.account}: {self._cause}"
+
+
 class InvalidParameter(Exception):
     """An action or configuration parameter failed local validation; no AWS call was made."""

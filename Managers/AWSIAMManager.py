@@ -30,9 +30,10 @@ from AWSIAMConstants import (
     RETRY_BASE_SECONDS,
     RETRY_MAX_DELAY_SECONDS,
 )
-from AWSIAMDatamodels import CallerIdentity, Group, Policy, User
+from AWSIAMDatamodels import CallerIdentity, Group, Policy, Role, User
 from AWSIAMExceptions import (
     AccessDenied,
+    AccountNotReached,
     AlreadyExists,
     AWSIAMError,
     ConnectionFailure,
@@ -45,7 +46,13 @@ from AWSIAMExceptions import (
     Unmodifiable,
 )
 from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
-from ConnectionSettings import ROLE_SESSION_NAME, role_in_other_partition, role_partition, unknown_region
+from ConnectionSettings import (
+    ROLE_SESSION_NAME,
+    member_role_arn,
+    role_in_other_partition,
+    role_partition,
+    unknown_region,
+)
 from EnrichmentModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
 from IdentityRisksModels import CredentialReport
 
@@ -196,19 +203,16 @@ def partition_of(region: str) -> str:
     return partition
 
 
-def _assume_role(keys: dict, role_arn: str, external_id: str | None) -> tuple[dict, CallerIdentity]:
-    """Trade the configured keys for the role's temporary credentials, once per run. Needs
-    sts:AssumeRole on the role: a permission of the keys' own user, not of the role."""
+def _assume_role(sts, client_args: dict, role_arn: str, external_id: str | None) -> tuple[dict, CallerIdentity]:
+    """Trade the credentials of `sts` (an STS client) for the role's temporary credentials: the
+    client arguments that act as the role, and who that is. Raises the call's own error."""
     params = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
     if external_id:
         params["ExternalId"] = external_id
-    try:
-        with translated("AssumeRole"):
-            response = _new_client("sts", **keys).assume_role(**params)
-    except AWSIAMError as err:
-        raise RoleNotAssumed(role_arn, err) from err
+    with translated("AssumeRole"):
+        response = sts.assume_role(**params)
     credentials = response["Credentials"]
-    temporary = {**keys, "access_key_id": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
+    temporary = {**client_args, "access_key_id": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
                  "session_token": credentials["SessionToken"]}
     # arn:{partition}:sts::{account}:assumed-role/{role}/{session} names the account the role acts
     # in, so building or checking an ARN later needs no GetCallerIdentity.
@@ -221,25 +225,78 @@ class AWSIAMManager:
     the bulk engine's threads."""
 
     def __init__(self, access_key_id: str, secret_key: str, *, verify_ssl: bool = True, region: str = DEFAULT_REGION,
-                 deadline: Deadline | None = None, role_arn: str | None = None, external_id: str | None = None):
+                 deadline: Deadline | None = None, role_arn: str | None = None, external_id: str | None = None,
+                 cross_account_role: str | None = None, session_token: str | None = None,
+                 acting_as: CallerIdentity | None = None):
+        """`session_token` and `acting_as` are for a member account's manager, built by in_account
+        from an AssumeRole's temporary credentials and the identity it named."""
         # The region decides the partition of every ARN the integration builds or parses.
         self.partition = partition_of(region)
         self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl,
-                                 region=region, deadline=deadline)
-        self._caller_identity = Once(self.get_caller_identity)  # asked once per run
+                                 region=region, deadline=deadline, session_token=session_token)
         if role_arn:
             if role_partition(role_arn) != self.partition:
                 # STS of one partition cannot hand out another partition's role.
                 raise role_in_other_partition(role_arn, region, self.partition)
             # Assumed here, not on first use, so that a refusal ends the action before any item
             # is tried instead of being reported as the first item's failure.
-            self._client_args, assumed = _assume_role(self._client_args, role_arn, external_id)
-            # AssumeRole's answer named the account already: no GetCallerIdentity in this run.
-            self._caller_identity = Once(lambda: assumed)
+            try:
+                self._client_args, acting_as = _assume_role(
+                    _new_client("sts", **self._client_args), self._client_args, role_arn, external_id)
+            except AWSIAMError as err:
+                raise RoleNotAssumed(role_arn, err) from err
+        # Asked once per run; AssumeRole's answer named the account already, so then not at all.
+        self._caller_identity = Once((lambda: acting_as) if acting_as else self.get_caller_identity)
         self.iam = _new_client("iam", **self._client_args)
         # Only some actions need STS; the others skip the cost of building its client.
         self._sts = Once(lambda: _new_client("sts", **self._client_args))
-        self._user_listing = Once(self._list_users_by_lower_name)  # listed once per run
+        # Each listed at most once per run, and indexed once.
+        self._user_listing = Once(self._index_users)
+        self._role_listing = Once(self._index_roles)
+        self._cross_account_role, self._external_id = cross_account_role, external_id
+        # account -> Once(the manager acting there): one AssumeRole per account per run.
+        self._members: dict[str, Once] = {}
+        self._members_lock = threading.Lock()
+
+    # --- The accounts of an organization ----------------------------------------------------
+
+    def home_account(self) -> str:
+        """The account of the integration's own credentials (the Role ARN's, when set).
+        Needs sts:GetCallerIdentity unless a role was assumed."""
+        return self.caller().account
+
+    @property
+    def reaches_other_accounts(self) -> bool:
+        """Whether a Cross-Account Role Name is configured."""
+        return bool(self._cross_account_role)
+
+    def in_account(self, account: str) -> "AWSIAMManager | None":
+        """The manager that acts in `account`: this one for the home account; for another account,
+        one acting as the Cross-Account Role Name's role there, assumed from this manager's own
+        credentials (role chaining when Role ARN is set), with the External ID, at most once per run
+        however many threads ask. None for another account when no Cross-Account Role Name is set.
+        Raises AccountNotReached when AWS refuses the role; every later ask for that account gets
+        the same error without a second AssumeRole. Needs sts:AssumeRole on the member role."""
+        if account == self.home_account():
+            return self
+        if not self._cross_account_role:
+            return None
+        with self._members_lock:
+            member = self._members.get(account)
+            if member is None:
+                member = self._members[account] = Once(lambda: self._member(account))
+        return member.get()
+
+    def _member(self, account: str) -> "AWSIAMManager":
+        role_arn = member_role_arn(self.partition, account, self._cross_account_role)
+        try:
+            client_args, identity = _assume_role(self.sts, self._client_args, role_arn, self._external_id)
+        except ConnectionFailure:
+            raise  # no connection, or the integration's own credentials failed: nothing can work
+        except AWSIAMError as err:
+            raise AccountNotReached(role_arn, account, err) from err
+        # A member account's manager reaches no further account itself.
+        return type(self)(**client_args, acting_as=identity)
 
     @property
     def sts(self):
@@ -298,6 +355,23 @@ class AWSIAMManager:
         """The user's tags as {key: value}: at most 50, so one call. Needs iam:ListUserTags."""
         items, _ = self._collect("list_user_tags", "Tags", None, UserName=user_name)
         return {item["Key"]: item["Value"] for item in items}
+
+    def get_role(self, role_name: str) -> Role:
+        """Needs iam:GetRole."""
+        with translated("GetRole"):
+            return Role(self.iam.get_role(RoleName=role_name)["Role"])
+
+    def get_access_key_account(self, access_key_id: str) -> str:
+        """The account an access key ID belongs to, whoever asks: STS decodes it from the ID, so
+        it answers for keys of any account, deleted ones too. Needs sts:GetAccessKeyInfo."""
+        with translated("GetAccessKeyInfo"):
+            return self.sts.get_access_key_info(AccessKeyId=access_key_id)["Account"]
+
+    def get_access_key_owner(self, access_key_id: str) -> str:
+        """The name of the user an access key of this account belongs to (GetAccessKeyLastUsed
+        answers with it). Ask only the account that owns the key. Needs iam:GetAccessKeyLastUsed."""
+        with translated("GetAccessKeyLastUsed"):
+            return self.iam.get_access_key_last_used(AccessKeyId=access_key_id)["UserName"]
 
     def get_caller_identity(self) -> CallerIdentity:
         """Account and ARN of the integration's own credentials. Needs no permission (sts:GetCallerIdentity)."""
@@ -462,20 +536,41 @@ class AWSIAMManager:
     def users_by_lower_name(self) -> dict[str, User]:
         """Every user of the account, listed at most once per run (1000 per call); a failed
         listing is not retried for the next entity either."""
-        return self._user_listing.get()
+        return self._user_listing.get()[0]
 
-    def _list_users_by_lower_name(self) -> dict[str, User]:
-        return {user.name.lower(): user for user in self.all_users()}
+    def users_by_id(self) -> dict[str, User]:
+        """Every user of the account by its unique ID (AIDA...), from the same one listing."""
+        return self._user_listing.get()[1]
+
+    def roles_by_id(self) -> dict[str, Role]:
+        """Every role of the account by its unique ID (AROA...), listed at most once per run."""
+        return self._role_listing.get()[1]
+
+    def _index_users(self) -> tuple[dict, dict]:
+        return _indexed(self.all_users())
+
+    def _index_roles(self) -> tuple[dict, dict]:
+        return _indexed(self.all_roles())
 
     def all_policies(self) -> list[Policy]:
         """Every managed policy, AWS's and the account's, 1000 per call. Needs iam:ListPolicies."""
         items, _ = self._collect("list_policies", "Policies", None, Scope="All")
         return [Policy(item) for item in items]
 
+    def all_roles(self) -> list[Role]:
+        """Every role of the account, 1000 per call. Needs iam:ListRoles."""
+        items, _ = self._collect("list_roles", "Roles", None)
+        return [Role(item) for item in items]
+
     def all_users(self) -> list[User]:
         """Every user of the account, 1000 per call. Needs iam:ListUsers."""
         items, _ = self._collect("list_users", "Users", None)
         return [User(item) for item in items]
+
+
+def _indexed(objects: list) -> tuple[dict, dict]:
+    """IAM objects by lower-case name (IAM names are unique regardless of case) and by unique ID."""
+    return {item.name.lower(): item for item in objects}, {item.id: item for item in objects}
 
 
 _ATTACH_BY_IDENTITY_TYPE = {

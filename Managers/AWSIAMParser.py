@@ -2,7 +2,7 @@
 
 from ActionResults import ActionResult
 from AWSIAMConstants import ActionSpec
-from AWSIAMExceptions import AccessDenied
+from AWSIAMExceptions import AccessDenied, AccountNotReached
 
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
 ECHO_LIMIT = 256
@@ -20,11 +20,13 @@ def join_names(names) -> str:
     return ", ".join(shown(name) for name in names)
 
 
-def denied_on_every_item(errors) -> AccessDenied | None:
+def denied_on_every_item(errors) -> AccessDenied | AccountNotReached | None:
     """AccessDenied on every item that was tried (None stands for an item that did not fail): the
-    credentials lack the permission altogether, which is an error of the action, not of its items."""
+    credentials lack the permission altogether, which is an error of the action, not of its items.
+    So is a Cross-Account Role Name that every account it was needed in refused: the first refusal
+    names the role."""
     errors = list(errors)
-    if errors and all(isinstance(error, AccessDenied) for error in errors):
+    if errors and all(isinstance(error, (AccessDenied, AccountNotReached)) for error in errors):
         return errors[0]
     return None
 

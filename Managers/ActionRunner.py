@@ -11,6 +11,7 @@ from SiemplifyUtils import extract_script_param
 from ActionResults import ActionResult, EntityEnrichment
 from AWSIAMConstants import (
     ACCESS_KEY_ID,
+    CROSS_ACCOUNT_ROLE_NAME,
     EXTERNAL_ID,
     INTEGRATION_IDENTIFIER,
     MAX_ITEMS_RANGE,
@@ -54,7 +55,8 @@ def connection_settings(siemplify, conf: dict) -> dict:
         "access_key_id": mandatory(ACCESS_KEY_ID),
         "secret_key": mandatory(SECRET_KEY),
         "verify_ssl": read(VERIFY_SSL, bool, True),
-        **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION)),
+        **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION),
+                         cross_account_role=optional(CROSS_ACCOUNT_ROLE_NAME)),
     }
 
 

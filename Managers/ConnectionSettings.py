@@ -1,10 +1,10 @@
-"""Where the integration acts: the role its keys assume, and the region that decides the
-partition. Checked before any AWS call, and without boto3, so a typo costs no call; only the
+"""Where the integration acts: the role its keys assume, the role it assumes in the other accounts
+of an organization, and the region that decides the partition. Checked before any AWS call, and without boto3, so a typo costs no call; only the
 region's partition needs botocore's data, and the manager looks that up."""
 
 import re
 
-from AWSIAMConstants import DEFAULT_REGION, EXTERNAL_ID, REGION, ROLE_ARN
+from AWSIAMConstants import CROSS_ACCOUNT_ROLE_NAME, DEFAULT_REGION, EXTERNAL_ID, REGION, ROLE_ARN
 from AWSIAMExceptions import InvalidParameter
 
 # Fixed and recognisable: CloudTrail in the target account shows every call as
@@ -15,6 +15,9 @@ ROLE_SESSION_NAME = "GoogleSecOpsSOAR-AWSIAM"
 _ROLE_ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/(?:[!-~]*/)?[\w+=,.@-]{1,64}$", re.ASCII
 )
+# A role's path and name, as they follow "role/" in its ARN: IAM's path characters (printable ASCII
+# but "/" within a segment, 512 in all) and its role-name rule.
+_ROLE_PATH_AND_NAME = re.compile(r"^(?=.{1,575}$)(?:[!-.0-~]+/){0,32}[\w+=,.@-]{1,64}$", re.ASCII)
 # AssumeRole's own limits for ExternalId.
 _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
 # What a region code can look like. A value outside it is not quoted back: it may be a key that
@@ -22,8 +25,13 @@ _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
 _REGION_SHAPE = re.compile(r"^[a-z0-9-]{1,32}$", re.ASCII)
 
 EXTERNAL_ID_WITHOUT_ROLE = (
-    f"Configuration parameter '{EXTERNAL_ID}' is set but '{ROLE_ARN}' is empty. An External ID is only used "
-    f"when assuming a role: set '{ROLE_ARN}' or clear '{EXTERNAL_ID}'."
+    f"Configuration parameter '{EXTERNAL_ID}' is set but '{ROLE_ARN}' and '{CROSS_ACCOUNT_ROLE_NAME}' are empty. "
+    f"An External ID is only used when assuming a role: set '{ROLE_ARN}' or '{CROSS_ACCOUNT_ROLE_NAME}', or clear "
+    f"'{EXTERNAL_ID}'."
+)
+MALFORMED_CROSS_ACCOUNT_ROLE = (
+    f"Configuration parameter '{CROSS_ACCOUNT_ROLE_NAME}' must be the name of a role, optionally after its path "
+    "(IRRole or security/IRRole): a name of up to 64 alphanumeric characters and/or +=,.@_-, without spaces."
 )
 MALFORMED_ROLE_ARN = (
     f"Configuration parameter '{ROLE_ARN}' is not an IAM role ARN{{shown}}. It must look like "
@@ -43,9 +51,16 @@ ROLE_IN_OTHER_PARTITION = (
 )
 
 
-def reach_settings(*, role_arn: str | None, external_id: str | None, region: str | None) -> dict:
-    """The manager's role_arn, external_id and region keywords, checked; empty values are None."""
-    if external_id and not role_arn:
+def reach_settings(*, role_arn: str | None, external_id: str | None, region: str | None,
+                   cross_account_role: str | None = None) -> dict:
+    """The manager's role_arn, external_id, region and cross_account_role keywords, checked; empty
+    values are None."""
+    if cross_account_role:
+        # "/security/IRRole" and "security/IRRole" name the same role: the ARN has one slash.
+        cross_account_role = cross_account_role.lstrip("/")
+        if not _ROLE_PATH_AND_NAME.match(cross_account_role):
+            raise InvalidParameter(MALFORMED_CROSS_ACCOUNT_ROLE)
+    if external_id and not role_arn and not cross_account_role:
         raise InvalidParameter(EXTERNAL_ID_WITHOUT_ROLE)
     if role_arn and not _ROLE_ARN.match(role_arn):
         # Only an ARN attempt is quoted back; anything else may be a key pasted into the wrong field.
@@ -54,7 +69,13 @@ def reach_settings(*, role_arn: str | None, external_id: str | None, region: str
     if external_id and not _EXTERNAL_ID.match(external_id):
         raise InvalidParameter(MALFORMED_EXTERNAL_ID)
     # Region codes are lower case; an upper-cased copy from a console is still meant as the same region.
-    return {"role_arn": role_arn, "external_id": external_id, "region": (region or DEFAULT_REGION).lower()}
+    return {"role_arn": role_arn, "external_id": external_id, "region": (region or DEFAULT_REGION).lower(),
+            "cross_account_role": cross_account_role or None}
+
+
+def member_role_arn(partition: str, account: str, cross_account_role: str) -> str:
+    """The Cross-Account Role Name's role in one account of the organization."""
+    return f"arn:{partition}:iam::{account}:role/{cross_account_role}"
 
 
 def role_partition(role_arn: str) -> str:

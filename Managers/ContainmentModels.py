@@ -1,5 +1,5 @@
-"""Disable User Access and Enable User Access: how an entity names an IAM user, the record of what
-containment changed, and what happened to each entity."""
+"""Disable User Access and Enable User Access: the record of what containment changed, and what
+happened to each entity."""
 
 import re
 from dataclasses import dataclass, field
@@ -7,30 +7,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 
 from AWSIAMExceptions import AWSIAMError
-from InputValidation import IdentityReference, identity_name_too_long, parse_identity_reference
-
-# arn:{partition}:iam::{account}:user/{path}{name}. The platform may have upper-cased all of it.
-_USER_ARN = re.compile(r"^arn:(?P<partition>[a-z][a-z-]*):iam::(?P<account>\d{12}):user/(?:[!-~]*/)?(?P<name>[^/]+)$", re.I)
-
-
-def parse_user_reference(text: str) -> IdentityReference | None:
-    """The user name to try, and the account, ARN and partition when the entity was an ARN. None
-    when the text can be neither an IAM user name nor a user ARN (e.g. `CORP\\john`)."""
-    return parse_identity_reference(text, _USER_ARN, "user")
-
-
-class Missing(StrEnum):
-    """Why an entity names no IAM user of this account (see PrincipalsWorkflow)."""
-
-    NOT_A_USER_NAME = "not_a_user_name"
-    NAME_TOO_LONG = "name_too_long"
-    OTHER_ACCOUNT = "other_account"
-    NO_SUCH_USER = "no_such_user"
-
-
-def unusable_cause(text: str) -> Missing:
-    """Why parse_user_reference refused the text: a name too long for IAM, or no user name at all."""
-    return Missing.NAME_TOO_LONG if identity_name_too_long(text, _USER_ARN, "user") else Missing.NOT_A_USER_NAME
+from PrincipalsModels import Missing, Principal
 
 
 def lookup_text(entity) -> str:
@@ -41,17 +18,15 @@ def lookup_text(entity) -> str:
 class DisableStatus(StrEnum):
     DISABLED = "disabled"
     NOT_FOUND = "not_found"
+    TEMPORARY_KEY = "temporary_key"  # an ASIA... key: nothing done
+    NOT_A_USER = "not_a_user"  # a role: nothing done
     FAILED = "failed"
 
 
 class DisableCause(StrEnum):
-    """Why an entity was not (fully) disabled or enabled, when AWS's own error does not say it.
-    Enable User Access resolves users as Disable does, so it shares these."""
+    """Why an entity was not (fully) disabled or enabled, when AWS's own error does not say it and
+    the lookup did not end it (a Missing says that). Enable User Access shares these."""
 
-    NOT_A_USER_NAME = "not_a_user_name"
-    NAME_TOO_LONG = "name_too_long"
-    NO_SUCH_USER = "no_such_user"
-    OTHER_ACCOUNT = "other_account"
     NOT_ATTEMPTED = "not_attempted"
     OUT_OF_TIME = "out_of_time"
     UNANSWERED = "unanswered"
@@ -135,9 +110,10 @@ class DisableOutcome:
     status: DisableStatus
     user_name: str | None = None
     arn: str | None = None
-    cause: DisableCause | None = None
+    cause: DisableCause | Missing | None = None
     error: AWSIAMError | None = field(default=None, compare=False)
     keys: KeyStep | None = None
+    principal: Principal = Principal()
 
 
 @dataclass(frozen=True)
@@ -153,6 +129,8 @@ class EnableStatus(StrEnum):
     ENABLED = "enabled"
     NOT_DISABLED = "not_disabled"  # neither the deny policy nor the containment tag was there
     NOT_FOUND = "not_found"
+    TEMPORARY_KEY = "temporary_key"
+    NOT_A_USER = "not_a_user"
     FAILED = "failed"
 
 
@@ -178,10 +156,11 @@ class EnableOutcome:
     recorded_keys: tuple[str, ...] = ()
     reactivated_keys: tuple[str, ...] = ()
     step: EnableStep | None = None
-    cause: DisableCause | None = None
+    cause: DisableCause | Missing | None = None
     error: Exception | None = field(default=None, compare=False)
     tag_value: str | None = None  # the unreadable tag, to show the analyst
     interrupted: bool = False  # a general error or the deadline stopped the restore part-way
+    principal: Principal = Principal()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Wording and JSON results of Disable User Access and Enable User Access; Enrich User shares the user labels and
-not-found reasons."""
+"""Wording and JSON results of Disable User Access and Enable User Access; Enrich User shares the user labels,
+the lookup's reasons and lines, and the entity's principal fields."""
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS
@@ -7,11 +7,16 @@ from AWSIAMParser import denied_on_every_item, items_result, join_names
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 from ContainmentModels import (CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus,
                                EnableOutcome, EnableRun, EnableStatus, EnableStep)
+from PrincipalsModels import KEY_ID_LENGTH, Missing
 
 DISABLED = "Successfully added deny policy to the following users in AWS IAM: {names}"
 NOT_FOUND = "Action wasn't able to find the following users in AWS IAM: {names}"
 FAILED = "Action wasn't able to add deny policy to the following users in AWS IAM: {names}"
 NO_USER_ENTITIES = "No User entities were found in the scope of the action."
+# Entities that are counted as not found: nothing was done to them, and that is no error.
+TEMPORARY_KEYS = ("The following entities are temporary access keys of a role session or a federated user, so nothing "
+                  "was done: {names}")
+NOT_USERS = "The following entities name IAM roles, not users, so nothing was done: {names}"
 
 # Deactivate Access Keys. Only runs with the option on have these lines.
 KEYS_DEACTIVATED = "Successfully deactivated the access keys of the following users in AWS IAM: {names}"
@@ -19,11 +24,30 @@ NO_ACTIVE_KEYS = "The following users in AWS IAM had no active access keys to de
 KEYS_FAILED = "Added deny policy to the following users in AWS IAM, but could not deactivate all of their access keys: {names}"
 USER_KEYS = "{name} ({keys})"
 
+# Why the lookup of an entity ended (Enrich User words them the same).
+LOOKUP_REASONS = {
+    Missing.NOT_A_USER_NAME: "The identifier is neither an IAM user name nor an IAM user ARN.",
+    Missing.NAME_TOO_LONG: "The name is longer than the 64 characters IAM allows for a user name.",
+    Missing.KEY_LENGTH: f"The identifier looks like an access key ID, but AWS access key IDs have {KEY_ID_LENGTH} characters.",
+    Missing.OTHER_PARTITION: ("The ARN is of another AWS partition than the one this instance's Region is in, so its "
+                              "account cannot be reached."),
+    Missing.ACCOUNT_ID: "The ARN's account ID is not 12 digits.",
+    Missing.OTHER_ACCOUNT: "The user ARN belongs to another AWS account.",
+    Missing.KEY_OTHER_ACCOUNT: ("The access key belongs to another AWS account, and no Cross-Account Role Name is "
+                                "configured to reach it."),
+    Missing.NO_SUCH_USER: "No IAM user with this name exists in the account.",
+    Missing.PATH_MISMATCH: "An IAM user of this name exists in the account, but not at the path the ARN gives.",
+    Missing.NO_SUCH_KEY: "No IAM user of the key's account holds this access key.",
+    Missing.NO_SUCH_USER_ID: ("No IAM user of the home account has this unique ID (no AWS API tells which account an "
+                              "ID belongs to, so only the home account is searched)."),
+    Missing.NO_SUCH_ROLE_ID: "The ID is a role's unique ID, and no role of the home account has it.",
+}
+TEMPORARY_KEY_REASON = ("The access key is temporary (ASIA): it belongs to a role session or a federated user, "
+                        "whose principal CloudTrail names. Nothing was done.")
+NOT_A_USER_REASON = "The identifier names the IAM role {role}, not a user. Nothing was done."
+
 REASONS = {
-    DisableCause.NOT_A_USER_NAME: "The identifier is neither an IAM user name nor an IAM user ARN.",
-    DisableCause.NAME_TOO_LONG: "The name is longer than the 64 characters IAM allows for a user name.",
-    DisableCause.NO_SUCH_USER: "No IAM user with this name exists in the account.",
-    DisableCause.OTHER_ACCOUNT: "The user ARN belongs to another AWS account.",
+    **LOOKUP_REASONS,
     DisableCause.NOT_ATTEMPTED: "Not attempted: an earlier error stopped the action.",
     DisableCause.OUT_OF_TIME: "Not attempted: the platform's execution deadline was near.",
     DisableCause.UNANSWERED: "The call was sent, but no answer came before the platform's deadline: check the user in AWS.",
@@ -58,6 +82,8 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
     pairs = list(zip(entity_ids, run.outcomes))
     disabled = [user_label(o) for _, o in pairs if o.status is DisableStatus.DISABLED]
     not_found = [entity_id for entity_id, o in pairs if o.status is DisableStatus.NOT_FOUND]
+    temporary = [entity_id for entity_id, o in pairs if o.status is DisableStatus.TEMPORARY_KEY]
+    roles = [entity_id for entity_id, o in pairs if o.status is DisableStatus.NOT_A_USER]
     deny_failed = [user_label(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is None]
     keys_failed = [user_label(o) for _, o in pairs if o.status is DisableStatus.FAILED and o.keys is not None]
     with_keys = [o for _, o in pairs if o.keys is not None]
@@ -68,14 +94,20 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
         (KEYS_DEACTIVATED, deactivated),
         (NO_ACTIVE_KEYS, no_active),
         (NOT_FOUND, not_found),
+        (TEMPORARY_KEYS, temporary),
+        (NOT_USERS, roles),
         (KEYS_FAILED, keys_failed),
         (FAILED, deny_failed),
     ) if names]
     general_error = run.error or denied_on_every_item(
-        _error_of(o) for o in run.outcomes if o.status is not DisableStatus.NOT_FOUND)
+        _error_of(o) for o in run.outcomes if o.status not in _NOTHING_TO_DO)
     json_result = [_disable_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
     return items_result(DISABLE_USER_ACCESS, lines, json_result, general_error=general_error,
                         any_failed=bool(deny_failed or keys_failed), any_done=bool(disabled))
+
+
+# Counted as not found: nothing was done, and that is no error.
+_NOTHING_TO_DO = (DisableStatus.NOT_FOUND, DisableStatus.TEMPORARY_KEY, DisableStatus.NOT_A_USER)
 
 
 def _error_of(outcome: DisableOutcome):
@@ -94,25 +126,35 @@ def user_keys(outcome, keys) -> str:
 
 def user_entity_json(entity_id: str, outcome, reason: str | None, **fields) -> dict:
     """One entity's JSON result in Disable and Enable User Access: the user and the deny policy,
-    the action's own `fields`, and the reason when the action did not succeed for the user."""
+    where and how the entity was resolved, the action's own `fields`, and the reason when the
+    action did not succeed for the user."""
     result = {"UserName": outcome.user_name, "Arn": outcome.arn, "PolicyName": DENY_ALL_POLICY_NAME,
-              "Status": outcome.status.value, **fields}
+              "Status": outcome.status.value, **outcome.principal.to_json(), **fields}
     if reason is not None:
         result["Reason"] = reason
     return {"Entity": entity_id, "EntityResult": result}
+
+
+def not_acted_reason(outcome) -> str | None:
+    """The reason of an entity that is a temporary key or a role (any action), else None."""
+    if outcome.status.value == DisableStatus.TEMPORARY_KEY:
+        return TEMPORARY_KEY_REASON
+    if outcome.status.value == DisableStatus.NOT_A_USER:
+        return NOT_A_USER_REASON.format(role=outcome.principal.role_name)
+    return None
 
 
 def _disable_entity_json(entity_id: str, outcome: DisableOutcome) -> dict:
     if outcome.status is DisableStatus.DISABLED:
         reason = None
     else:
-        reason = _keys_reason(outcome) if outcome.keys else _disable_reason(outcome.cause, outcome.error)
+        reason = _keys_reason(outcome) if outcome.keys else _disable_reason(outcome)
     return user_entity_json(entity_id, outcome, reason,
                             DeactivatedKeys=list(outcome.keys.deactivated) if outcome.keys else [])
 
 
-def _disable_reason(cause: DisableCause | None, error: Exception | None) -> str:
-    return str(error) if error else REASONS[cause]
+def _disable_reason(outcome: DisableOutcome) -> str:
+    return not_acted_reason(outcome) or (str(outcome.error) if outcome.error else REASONS[outcome.cause])
 
 
 def _keys_reason(outcome: DisableOutcome) -> str:
@@ -173,10 +215,13 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
          [user_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left]),
         (NOT_DISABLED, [user_label(o) for o in of[EnableStatus.NOT_DISABLED]]),
         (NOT_FOUND, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_FOUND]),
+        (TEMPORARY_KEYS, [entity_id for entity_id, o in pairs if o.status is EnableStatus.TEMPORARY_KEY]),
+        (NOT_USERS, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_A_USER]),
         (NOT_RESTORED, [user_label(o) for o in of[EnableStatus.FAILED]]),
     ) if names]
     general_error = run.error or denied_on_every_item(
-        o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED))
+        o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED,
+                                                          EnableStatus.TEMPORARY_KEY, EnableStatus.NOT_A_USER))
     json_result = [_enable_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
     return items_result(ENABLE_USER_ACCESS, lines, json_result, general_error=general_error,
                         any_failed=bool(of[EnableStatus.FAILED]), any_done=bool(enabled))
@@ -192,6 +237,8 @@ def _enable_reason(outcome: EnableOutcome) -> str:
     deny = DENY_REMOVED if outcome.deny_removed else DENY_ABSENT
     if outcome.status is EnableStatus.NOT_DISABLED:
         return NOTHING_TO_RESTORE
+    if not_acted_reason(outcome):
+        return not_acted_reason(outcome)
     if outcome.interrupted:
         head = str(outcome.error) if outcome.error else INTERRUPTIONS.get(outcome.cause, REASONS[outcome.cause])
         return head + (STOPPED_AFTER_DENY if outcome.deny_removed else STOPPED)

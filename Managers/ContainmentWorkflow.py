@@ -32,21 +32,15 @@ from ContainmentModels import (
     EnableStatus,
     EnableStep,
     KeyStep,
-    Missing,
 )
-from PrincipalsWorkflow import UserOutcomes, UserResolver
+from PrincipalsModels import Principal
+from PrincipalsWorkflow import Resolution, UserOutcomes, UserResolver
 
 # Errors that stop the whole run rather than settle one user.
 _GENERAL = (ConnectionFailure, DeadlineReached)
 
-_CAUSE_OF = {
-    Missing.NOT_A_USER_NAME: DisableCause.NOT_A_USER_NAME,
-    Missing.NAME_TOO_LONG: DisableCause.NAME_TOO_LONG,
-    Missing.OTHER_ACCOUNT: DisableCause.OTHER_ACCOUNT,
-    Missing.NO_SUCH_USER: DisableCause.NO_SUCH_USER,
-}
-_DISABLE = UserOutcomes(DisableOutcome, DisableStatus, _CAUSE_OF)
-_ENABLE = UserOutcomes(EnableOutcome, EnableStatus, _CAUSE_OF)
+_DISABLE = UserOutcomes(DisableOutcome, DisableStatus)
+_ENABLE = UserOutcomes(EnableOutcome, EnableStatus)
 
 
 class Containment:
@@ -69,31 +63,42 @@ class Containment:
 
     def _disable_one(self, item: tuple[int, str], progress: dict, deactivate_keys: bool) -> DisableOutcome:
         index, lookup = item
-        # The deny policy's own PutUserPolicy is the existence check.
-        found, ended = self.resolver.find(
-            lookup, lambda name: self.manager.put_user_policy(name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT), _DISABLE)
+        found, ended = self.resolver.find(lookup, _DISABLE)
         if ended is not None:
             return ended
-        disabled = DisableOutcome(lookup, DisableStatus.DISABLED, found.user_name, found.arn)
+        return self.resolver.once(found, lookup, lambda: self._disable_user(index, lookup, found, progress, deactivate_keys))
+
+    def _disable_user(self, index: int, lookup: str, found: Resolution, progress: dict,
+                      deactivate_keys: bool) -> DisableOutcome:
+        user, manager = found.user, found.manager
+        try:
+            manager.put_user_policy(user.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
+        except NotFound:
+            return _DISABLE.gone(lookup, found)
+        except _GENERAL:
+            raise
+        except AWSIAMError as err:
+            return DisableOutcome(lookup, DisableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
+        disabled = DisableOutcome(lookup, DisableStatus.DISABLED, user.name, user.arn, principal=found.principal)
         if not deactivate_keys:
             return disabled
         # Deny first, keys second: the deny holds even if a key update fails.
         keys = progress[index] = _DisableProgress(disabled)
         try:
-            self._deactivate_keys(found.user_name, keys)
+            self._deactivate_keys(manager, user.name, keys)
         except _GENERAL:
             raise
         except AWSIAMError as err:
             keys.error = err
         return keys.outcome()
 
-    def _deactivate_keys(self, user_name: str, progress: "_DisableProgress") -> None:
+    def _deactivate_keys(self, manager: AWSIAMManager, user_name: str, progress: "_DisableProgress") -> None:
         """Needs iam:ListAccessKeys, iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey."""
-        keys = self.manager.list_access_keys(user_name)
+        keys = manager.list_access_keys(user_name)
         active = [key.id for key in keys if key.is_active]
         if not active:
             return  # nothing to turn off, so nothing new to record
-        previous_value = self.manager.list_user_tags(user_name).get(CONTAINMENT_TAG)
+        previous_value = manager.list_user_tags(user_name).get(CONTAINMENT_TAG)
         previous = ContainmentRecord.from_tag_value(previous_value) if previous_value is not None else None
         if previous_value is not None and previous is None:
             # Overwriting it could lose the record of an earlier containment: leave the keys on.
@@ -110,12 +115,12 @@ class Containment:
         # reactivates recorded keys that are Inactive, so it leaves such a key alone while it stays
         # Active, the report names the key, and the record is corrected below when IAM refused the
         # update outright.
-        self.manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
+        manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
         progress.unconfirmed = list(active)
         refused = []
         for key_id in active:
             try:
-                self.manager.update_access_key(user_name, key_id, active=False)
+                manager.update_access_key(user_name, key_id, active=False)
             except NotFound:
                 # Deleted since the listing: there is nothing left to turn off or to restore.
                 progress.unconfirmed.remove(key_id)
@@ -133,7 +138,7 @@ class Containment:
             # Keys IAM refused to turn off stayed Active: take them out of the record again.
             corrected = replace(record, keys=tuple(key for key in record.keys if key not in refused))
             try:
-                self.manager.tag_user(user_name, CONTAINMENT_TAG, corrected.to_tag_value())
+                manager.tag_user(user_name, CONTAINMENT_TAG, corrected.to_tag_value())
             except _GENERAL:
                 raise
             except AWSIAMError:
@@ -154,25 +159,37 @@ class Containment:
 
     def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool) -> EnableOutcome:
         index, lookup = item
-        # Reading the tags first is the existence check: DeleteUserPolicy's NoSuchEntity would not
-        # tell a missing user from a user without the deny policy.
-        found, ended = self.resolver.find(lookup, self.manager.list_user_tags, _ENABLE)
+        found, ended = self.resolver.find(lookup, _ENABLE)
         if ended is not None:
             return ended
-        state = progress[index] = _EnableProgress(lookup, found.user_name, found.arn)
+        return self.resolver.once(found, lookup, lambda: self._enable_user(index, lookup, found, progress, reactivate_keys))
+
+    def _enable_user(self, index: int, lookup: str, found: Resolution, progress: dict,
+                     reactivate_keys: bool) -> EnableOutcome:
+        user, manager = found.user, found.manager
         try:
-            self._restore(found.user_name, found.value.get(CONTAINMENT_TAG), state, reactivate_keys)
+            tags = manager.list_user_tags(user.name)
+        except NotFound:
+            return _ENABLE.gone(lookup, found)
+        except _GENERAL:
+            raise
+        except AWSIAMError as err:
+            return EnableOutcome(lookup, EnableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
+        state = progress[index] = _EnableProgress(lookup, user.name, user.arn, found.principal)
+        try:
+            self._restore(manager, user.name, tags.get(CONTAINMENT_TAG), state, reactivate_keys)
         except _GENERAL:
             raise
         except AWSIAMError as err:
             state.error = err
         return state.outcome()
 
-    def _restore(self, user_name: str, tag_value: str | None, state: "_EnableProgress", reactivate_keys: bool) -> None:
+    def _restore(self, manager: AWSIAMManager, user_name: str, tag_value: str | None, state: "_EnableProgress",
+                 reactivate_keys: bool) -> None:
         """Needs iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey and iam:UntagUser."""
         state.step = EnableStep.DENY_POLICY
         try:
-            self.manager.delete_user_policy(user_name, DENY_ALL_POLICY_NAME)
+            manager.delete_user_policy(user_name, DENY_ALL_POLICY_NAME)
             state.deny_removed = True
         except NotFound as err:
             # Absent: the user was not disabled. Absent on a retry after a lost answer: the lost
@@ -191,23 +208,24 @@ class Containment:
         state.recorded = record.keys
         if reactivate_keys and record.keys:
             state.step = EnableStep.KEYS
-            self._reactivate(user_name, record, state)
+            self._reactivate(manager, user_name, record, state)
             if state.error is not None:
                 return  # the tag stays, so running the action again finishes the restore
         state.step = EnableStep.TAG
-        self.manager.untag_user(user_name, CONTAINMENT_TAG)
+        manager.untag_user(user_name, CONTAINMENT_TAG)
         state.step = None
 
-    def _reactivate(self, user_name: str, record: ContainmentRecord, state: "_EnableProgress") -> None:
+    def _reactivate(self, manager: AWSIAMManager, user_name: str, record: ContainmentRecord,
+                    state: "_EnableProgress") -> None:
         """Set back to Active the recorded keys that still exist and are Inactive. A recorded key
         that is gone cannot come back; one that is Active already was turned on by someone else,
         or was never turned off; neither is touched."""
-        inactive = {key.id for key in self.manager.list_access_keys(user_name) if not key.is_active}
+        inactive = {key.id for key in manager.list_access_keys(user_name) if not key.is_active}
         for key_id in record.keys:
             if key_id not in inactive:
                 continue
             try:
-                self.manager.update_access_key(user_name, key_id, active=True)
+                manager.update_access_key(user_name, key_id, active=True)
             except NotFound:
                 continue  # deleted since the listing
             except _GENERAL:
@@ -260,6 +278,7 @@ class _EnableProgress:
     lookup: str
     user_name: str
     arn: str | None
+    principal: Principal
     deny_removed: bool = False
     nothing_recorded: bool = False
     recorded: tuple[str, ...] = ()
@@ -280,7 +299,8 @@ class _EnableProgress:
         else:
             status = EnableStatus.ENABLED
         return EnableOutcome(self.lookup, status, self.user_name, self.arn, self.deny_removed, tuple(self.recorded),
-                             tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted)
+                             tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted,
+                             self.principal)
 
 
 def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from AWSIAMDatamodels import Group, User, iso_date, to_json_value
 from AWSIAMExceptions import AWSIAMError
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
+from PrincipalsModels import Missing, Principal
 
 # AWS attaches its managed policy AWSCompromisedKeyQuarantine (now at V3) to a user whose access
 # key it found exposed in public; each version keeps the prefix.
@@ -189,16 +190,15 @@ class UserProfile:
 class EnrichStatus(StrEnum):
     ENRICHED = "enriched"
     NOT_FOUND = "not_found"
+    TEMPORARY_KEY = "temporary_key"
+    NOT_A_USER = "not_a_user"
     FAILED = "failed"
 
 
 class EnrichCause(StrEnum):
-    """Why an entity was not enriched, when AWS's own error does not say it."""
+    """Why an entity was not enriched, when AWS's own error does not say it and the lookup did not
+    end it (a Missing says that)."""
 
-    NOT_A_USER_NAME = "not_a_user_name"
-    NAME_TOO_LONG = "name_too_long"
-    NO_SUCH_USER = "no_such_user"
-    OTHER_ACCOUNT = "other_account"
     NOT_ATTEMPTED = "not_attempted"
     OUT_OF_TIME = "out_of_time"
     UNANSWERED = "unanswered"
@@ -213,8 +213,9 @@ class EnrichOutcome:
     user_name: str | None = None
     arn: str | None = None
     profile: UserProfile | None = None
-    cause: EnrichCause | None = None
+    cause: EnrichCause | Missing | None = None
     error: AWSIAMError | None = field(default=None, compare=False)
+    principal: Principal = Principal()
 
 
 @dataclass(frozen=True)

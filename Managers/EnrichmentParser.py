@@ -8,7 +8,7 @@ from ActionResults import ActionResult, EntityEnrichment, Table
 from AWSIAMConstants import ENRICH_USER
 from AWSIAMDatamodels import iso_date
 from AWSIAMParser import denied_on_every_item, join_names
-from ContainmentParser import NO_USER_ENTITIES, NOT_FOUND, user_label
+from ContainmentParser import LOOKUP_REASONS, NO_USER_ENTITIES, NOT_FOUND, NOT_USERS, TEMPORARY_KEYS, not_acted_reason, user_label
 from ContainmentParser import REASONS as DISABLE_REASONS
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 from ContainmentModels import DisableCause
@@ -20,10 +20,7 @@ FAILED = "Action wasn't able to enrich the following users from AWS IAM: {names}
 
 REASONS = {
     # Entities that name no user of the account are worded as Disable User Access words them.
-    EnrichCause.NOT_A_USER_NAME: DISABLE_REASONS[DisableCause.NOT_A_USER_NAME],
-    EnrichCause.NAME_TOO_LONG: DISABLE_REASONS[DisableCause.NAME_TOO_LONG],
-    EnrichCause.NO_SUCH_USER: DISABLE_REASONS[DisableCause.NO_SUCH_USER],
-    EnrichCause.OTHER_ACCOUNT: DISABLE_REASONS[DisableCause.OTHER_ACCOUNT],
+    **LOOKUP_REASONS,
     EnrichCause.NOT_ATTEMPTED: DISABLE_REASONS[DisableCause.NOT_ATTEMPTED],
     EnrichCause.OUT_OF_TIME: DISABLE_REASONS[DisableCause.OUT_OF_TIME],
     EnrichCause.UNANSWERED: "The reads were sent, but not all answers came before the platform's deadline.",
@@ -210,7 +207,7 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
     names = {status: [] for status in EnrichStatus}
     with_insight, json_result, tables, enrichments = [], [], [], []
     for entity, outcome in zip(entities, run.outcomes):
-        names[outcome.status].append(entity.identifier if outcome.status is EnrichStatus.NOT_FOUND else user_label(outcome))
+        names[outcome.status].append(entity.identifier if outcome.status in _NOTHING_TO_DO else user_label(outcome))
         if outcome.status is not EnrichStatus.ENRICHED:
             json_result.append(_missed_json(entity.identifier, outcome))
             continue
@@ -220,7 +217,8 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
         if insight:
             with_insight.append(profile.name)
         json_result.append({"Entity": entity.identifier,
-                            "EntityResult": {**profile.to_json(), "RiskFindings": findings, "Status": outcome.status.value}})
+                            "EntityResult": {**profile.to_json(), "RiskFindings": findings, "Status": outcome.status.value,
+                                             **outcome.principal.to_json()}})
         tables.append(user_table(profile, findings))
         if profile.access_keys:
             tables.append(keys_table(profile))
@@ -229,17 +227,24 @@ def enrich_result(entities: list, run: EnrichRun | None, *, now: datetime) -> Ac
         (ENRICHED, names[EnrichStatus.ENRICHED]),
         (WITH_INSIGHTS, with_insight),
         (NOT_FOUND, names[EnrichStatus.NOT_FOUND]),
+        (TEMPORARY_KEYS, names[EnrichStatus.TEMPORARY_KEY]),
+        (NOT_USERS, names[EnrichStatus.NOT_A_USER]),
         (FAILED, names[EnrichStatus.FAILED]),
     ) if found]
     general_error = run.error or denied_on_every_item(
-        outcome.error for outcome in run.outcomes if outcome.status is not EnrichStatus.NOT_FOUND)
+        outcome.error for outcome in run.outcomes if outcome.status not in _NOTHING_TO_DO)
     if general_error:
         lines.insert(0, ENRICH_USER.failure(general_error))
     return ActionResult("\n".join(lines), success=bool(names[EnrichStatus.ENRICHED]) and not general_error,
                         failed=bool(general_error), json_result=json_result, tables=tables, enrichments=enrichments)
 
 
+# Counted as not found: nothing was read, and that is no error.
+_NOTHING_TO_DO = (EnrichStatus.NOT_FOUND, EnrichStatus.TEMPORARY_KEY, EnrichStatus.NOT_A_USER)
+
+
 def _missed_json(entity_id: str, outcome: EnrichOutcome) -> dict:
-    reason = str(outcome.error) if outcome.error else REASONS[outcome.cause]
+    reason = not_acted_reason(outcome) or (str(outcome.error) if outcome.error else REASONS[outcome.cause])
     return {"Entity": entity_id,
-            "EntityResult": {"UserName": outcome.user_name, "Arn": outcome.arn, "Status": outcome.status.value, "Reason": reason}}
+            "EntityResult": {"UserName": outcome.user_name, "Arn": outcome.arn, "Status": outcome.status.value,
+                             **outcome.principal.to_json(), "Reason": reason}}

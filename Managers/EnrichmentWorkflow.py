@@ -14,16 +14,10 @@ from AWSIAMDatamodels import User
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, CallPool, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
-from ContainmentModels import Missing
 from EnrichmentModels import AccessKey, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, UserProfile
-from PrincipalsWorkflow import UserOutcomes, UserResolver
+from PrincipalsWorkflow import Resolution, UserOutcomes, UserResolver
 
-_ENRICH = UserOutcomes(EnrichOutcome, EnrichStatus, {
-    Missing.NOT_A_USER_NAME: EnrichCause.NOT_A_USER_NAME,
-    Missing.NAME_TOO_LONG: EnrichCause.NAME_TOO_LONG,
-    Missing.OTHER_ACCOUNT: EnrichCause.OTHER_ACCOUNT,
-    Missing.NO_SUCH_USER: EnrichCause.NO_SUCH_USER,
-})
+_ENRICH = UserOutcomes(EnrichOutcome, EnrichStatus)
 
 
 class Enrichment:
@@ -51,41 +45,44 @@ class _ProfileReader:
         self.resolver = UserResolver(manager, call=pool.call)
 
     def enrich(self, lookup: str) -> EnrichOutcome:
-        # GetUser is the existence check, and the profile's first part.
-        found, ended = self.resolver.find(lookup, lambda name: self.pool.call(self.manager.get_user, name), _ENRICH)
+        # The lookup's GetUser is the profile's first part.
+        found, ended = self.resolver.find(lookup, _ENRICH)
         if ended is not None:
             return ended
-        user = found.value
+        return self.resolver.once(found, lookup, lambda: self._enrich_user(lookup, found))
+
+    def _enrich_user(self, lookup: str, found: Resolution) -> EnrichOutcome:
+        user = found.user
         try:
-            profile = self._profile(user)
+            profile = self._profile(found.manager, user)
         except (ConnectionFailure, DeadlineReached):
             raise
         except NotFound:  # deleted between GetUser and the reads after it
-            return EnrichOutcome(lookup, EnrichStatus.NOT_FOUND, user.name, user.arn, cause=EnrichCause.NO_SUCH_USER)
+            return _ENRICH.gone(lookup, found)
         except AWSIAMError as err:
-            return EnrichOutcome(lookup, EnrichStatus.FAILED, user.name, user.arn, error=err)
-        return EnrichOutcome(lookup, EnrichStatus.ENRICHED, user.name, user.arn, profile=profile)
+            return EnrichOutcome(lookup, EnrichStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
+        return EnrichOutcome(lookup, EnrichStatus.ENRICHED, user.name, user.arn, profile=profile, principal=found.principal)
 
-    def _profile(self, user: User) -> UserProfile:
+    def _profile(self, manager: AWSIAMManager, user: User) -> UserProfile:
         name = user.name
         # The key list goes to the pool first, and each key's last use as soon as it is back,
         # without waiting for the other five reads: that keeps the run's longest chain short.
-        listed = self.pool.submit(self.manager.list_access_keys, name)
+        listed = self.pool.submit(manager.list_access_keys, name)
         others = [self.pool.submit(read, name) for read in (
-            self.manager.list_groups_for_user,
-            self.manager.list_attached_user_policies,
-            self.manager.list_user_policies,
-            self.manager.list_mfa_devices,
-            self.manager.get_login_profile,
+            manager.list_groups_for_user,
+            manager.list_attached_user_policies,
+            manager.list_user_policies,
+            manager.list_mfa_devices,
+            manager.get_login_profile,
         )]
-        last_uses = [] if listed.exception() else [self.pool.submit(self._with_last_use, key) for key in listed.result()]
+        last_uses = [] if listed.exception() else [self.pool.submit(self._with_last_use, manager, key) for key in listed.result()]
         groups, attached, inline, devices, login, _ = self.pool.results([*others, listed])
         keys = [key for key in self.pool.results(last_uses) if key is not None]
         return UserProfile(user, tuple(groups), tuple(attached), tuple(inline), tuple(keys), tuple(devices), login)
 
-    def _with_last_use(self, key: AccessKey) -> AccessKey | None:
+    def _with_last_use(self, manager: AWSIAMManager, key: AccessKey) -> AccessKey | None:
         try:
-            return key.with_last_used(self.manager.get_access_key_last_used(key.id))
+            return key.with_last_used(manager.get_access_key_last_used(key.id))
         except NotFound:  # the key was deleted since it was listed
             return None
 

@@ -52,7 +52,8 @@ def main(argv=None):
                 "AWS Secret Key": os.environ[SECRET_ENV]}
     else:
         keys = dict(MOTO_KEYS)
-    reach = {"Role ARN": args.role_arn, "External ID": args.external_id, "Region": args.region}
+    reach = {"Role ARN": args.role_arn, "External ID": args.external_id, "Region": args.region,
+             "Cross-Account Role Name": args.cross_account_role}
     configuration = {**keys, "Verify SSL": args.verify_ssl == "true",
                      **{name: value for name, value in reach.items() if value is not None}}
 
@@ -99,6 +100,8 @@ def _parse_args(argv):
     parser.add_argument("--verify-ssl", choices=("true", "false"), default="true")
     parser.add_argument("--role-arn", metavar="ARN", help="configuration 'Role ARN': act through this role")
     parser.add_argument("--external-id", metavar="ID", help="configuration 'External ID', sent with the role")
+    parser.add_argument("--cross-account-role", metavar="NAME",
+                        help="configuration 'Cross-Account Role Name': reach other accounts through this role")
     parser.add_argument("--region", help="configuration 'Region' (default: empty, which means us-east-1)")
     parser.add_argument("--json", action="store_true", help="print the raw ActionOutput as JSON")
     parser.add_argument("-v", "--verbose", action="store_true",

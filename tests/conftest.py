@@ -46,7 +46,7 @@ SESSION_TOKEN = "IQoJb3JpZ2luX2VjEFAKESESSIONTOKENaCXVzLWVhc3QtMSJHMEUCIQD/role/
 
 __all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG", "KEYS_ACCOUNT", "ROLE_ACCOUNT", "ROLE_ARN", "EXTERNAL_ID",
            "ROLE_CONFIG", "ROLE_SESSION_ARN", "TEMPORARY_SECRET", "SESSION_TOKEN", "assert_clean",
-           "assert_no_credentials", "iam_acting_in", "stub_assume_role"]
+           "assert_no_credentials", "iam_acting_in", "stub_assume_role", "stub_get_user"]
 
 
 @dataclass
@@ -316,6 +316,16 @@ def stub_assume_role(stubbed: StubbedAWS, *, external_id: str | None = EXTERNAL_
          "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLEROLEID:GoogleSecOpsSOAR-AWSIAM", "Arn": ROLE_SESSION_ARN}},
         expected_params=expected,
     )
+
+
+def stub_get_user(stubbed: StubbedAWS, name: str, *, account: str = KEYS_ACCOUNT, path: str = "/"):
+    """Queue GetUser's answer for `name`: how every action on User entities finds its user."""
+    import datetime
+
+    user = {"UserName": name, "UserId": "AIDA" + ("".join(filter(str.isalnum, name.upper())) + "X" * 17)[:17], "Path": path,
+            "Arn": f"arn:aws:iam::{account}:user{path}{name}", "CreateDate": datetime.datetime(2020, 12, 3, 12, 12, 20)}
+    stubbed.iam.add_response("get_user", {"User": user}, expected_params={"UserName": name})
+    return user
 
 
 @pytest.fixture(params=["keys", "role"])

@@ -6,7 +6,7 @@ import threading
 import time
 
 import ContainmentParser
-from AWSIAMDatamodels import CallerIdentity
+from AWSIAMDatamodels import CallerIdentity, User
 from BulkEngine import BulkEngine, Deadline
 from ContainmentWorkflow import Containment
 from EnrichmentModels import AccessKey
@@ -29,8 +29,14 @@ class HangingManager:
         if operation == self.hang_on:
             self.release.wait(5)
 
+    partition = "aws"
+
     def caller(self):
         return CallerIdentity("123456789012", "arn:aws:iam::123456789012:user/soar")
+
+    def get_user(self, user):
+        return User({"UserName": user, "UserId": "AIDAEXAMPLEEXAMPLE123", "Path": "/",
+                     "Arn": f"arn:aws:iam::123456789012:user/{user}"})
 
     def put_user_policy(self, *args):
         self._call("PutUserPolicy")

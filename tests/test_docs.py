@@ -18,7 +18,7 @@ import IdentityRisksParser as risks
 import PolicyParser as policy
 import RoleSessionsParser as revoke
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
-from AWSIAMExceptions import AWSIAMError, RoleNotAssumed
+from AWSIAMExceptions import AccountNotReached, AWSIAMError, RoleNotAssumed
 from IdentityModels import ItemStatus
 from demo_permissions import (
     ASSUME_ROLE_SID,
@@ -203,8 +203,14 @@ MESSAGES = {"connection.md": [
     rendered(disable.DISABLED, names="<user names>"),
     rendered(disable.NOT_FOUND, names="<entity identifiers>"),
     rendered(disable.FAILED, names="<user names>"),
+    rendered(disable.TEMPORARY_KEYS, names="<entity identifiers>"),
+    rendered(disable.NOT_USERS, names="<entity identifiers>"),
     disable.NO_USER_ENTITIES,
     *disable.REASONS.values(),
+    disable.TEMPORARY_KEY_REASON,
+    rendered(disable.NOT_A_USER_REASON, role="<role name>"),
+    str(AccountNotReached("<member role ARN>", "<account>", AWSIAMError("AssumeRole", "AccessDenied", "<AWS error>"))).replace(
+        "An error occurred (AccessDenied) when calling the AssumeRole operation: <AWS error>", "<AWS error>"),
     DISABLE_USER_ACCESS.failure("..."),
     rendered(disable.KEYS_DEACTIVATED, names="<user> (<key IDs>), ..."),
     rendered(disable.NO_ACTIVE_KEYS, names="<user names>"),
@@ -344,7 +350,7 @@ def test_the_reference_names_every_entity_property():
 # script context of docs/runtime.md.
 JSON_EXAMPLES = {
     "docs/runtime.md": 1,
-    "docs/permissions.md": 1, "docs/reach.md": 2, "docs/actions/identity.md": 2, "docs/actions/policy.md": 2,
+    "docs/permissions.md": 1, "docs/reach.md": 2, "docs/organizations.md": 3, "docs/actions/identity.md": 2, "docs/actions/policy.md": 2,
     "docs/actions/containment.md": 2, "docs/actions/enrichment.md": 1, "docs/actions/role-sessions.md": 1,
     "docs/actions/identity-risks.md": 1,
 }
@@ -384,6 +390,7 @@ def test_the_trust_policy_asks_for_the_external_id():
 
 CONFIGURATION_ERRORS = [
     reach.EXTERNAL_ID_WITHOUT_ROLE,
+    reach.MALFORMED_CROSS_ACCOUNT_ROLE,
     reach.MALFORMED_ROLE_ARN.format(shown=": '<value>'"),
     reach.MALFORMED_EXTERNAL_ID,
     reach.UNKNOWN_REGION.format(shown=": '<value>'"),

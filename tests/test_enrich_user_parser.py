@@ -7,6 +7,7 @@ import pytest
 
 import EnrichmentParser as parser
 from AWSIAMDatamodels import User
+from PrincipalsModels import Missing
 from EnrichmentModels import AccessKey, AttachedPolicy, EnrichCause, EnrichOutcome, EnrichRun, EnrichStatus, LoginProfile, MFADevice, UserProfile
 
 NOW = datetime(2026, 11, 29, 12, 0, 0, tzinfo=timezone.utc)
@@ -94,7 +95,7 @@ class Entity:
 
 
 def test_nothing_enriched_completes_false_and_enriches_no_entity():
-    run = EnrichRun((EnrichOutcome("ghost", EnrichStatus.NOT_FOUND, "ghost", cause=EnrichCause.NO_SUCH_USER),))
+    run = EnrichRun((EnrichOutcome("ghost", EnrichStatus.NOT_FOUND, "ghost", cause=Missing.NO_SUCH_USER),))
     result = parser.enrich_result([Entity("GHOST")], run, now=NOW)
     assert (result.message, result.success, result.failed) == (
         "Action wasn't able to find the following users in AWS IAM: GHOST", False, False)

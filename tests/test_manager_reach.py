@@ -54,12 +54,12 @@ def test_after_assume_role_every_client_carries_the_temporary_credentials(aws):
 
 def test_the_settings_default_to_the_keys_in_us_east_1():
     assert reach_settings(role_arn=None, external_id=None, region=None) == {
-        "role_arn": None, "external_id": None, "region": "us-east-1"}
+        "role_arn": None, "external_id": None, "region": "us-east-1", "cross_account_role": None}
 
 
 def test_the_settings_keep_a_role_and_its_external_id():
     assert reach_settings(role_arn=ROLE_ARN, external_id="secops-7Hq2-awsiam", region="EU-WEST-1") == {
-        "role_arn": ROLE_ARN, "external_id": "secops-7Hq2-awsiam", "region": "eu-west-1"}
+        "role_arn": ROLE_ARN, "external_id": "secops-7Hq2-awsiam", "region": "eu-west-1", "cross_account_role": None}
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ REQUIRED_PROPERTIES = {
     "Role ARN": (2, False, None),
     "External ID": (2, False, None),
     "Region": (2, False, None),
+    "Cross-Account Role Name": (2, False, None),
 }
 ACTIONDEF_KEYS = {
     "Name": (str, lambda v: re.fullmatch(r"[A-Za-z0-9 -]{1,150}", v)),

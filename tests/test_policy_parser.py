@@ -11,7 +11,8 @@ from AWSIAMDatamodels import Policy
 from AWSIAMExceptions import AccessDenied, AlreadyExists, ConnectionFailure, MalformedPolicy
 from AWSIAMPolicyDocuments import DENY_ALL_DOCUMENT, MalformedDocument, check_policy_document
 from PolicyModels import AttachOutcome, AttachStatus, IdentityType, PolicyMatch, parse_policy_reference
-from ContainmentModels import DisableCause, DisableOutcome, DisableRun, DisableStatus, lookup_text, parse_user_reference
+from ContainmentModels import DisableOutcome, DisableRun, DisableStatus, lookup_text
+from PrincipalsModels import Missing
 
 WHEN = datetime(2020, 12, 6, 17, 16, 45, tzinfo=timezone.utc)
 POLICY = Policy({"PolicyName": "dev-read", "PolicyId": "ANPA0000000000000001", "Arn": "arn:aws:iam::123456789012:policy/dev-read",
@@ -101,19 +102,6 @@ def test_parse_policy_reference(text, expected):
     assert (None if reference is None else (reference.name, reference.arn)) == expected
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [("john.doe", ("john.doe", None)), ("JOHN+ADMIN@CORP.COM", ("JOHN+ADMIN@CORP.COM", None)),
-     ("arn:aws:iam::123456789012:user/eng/ops/Mary", ("Mary", "123456789012")),
-     ("ARN:AWS-US-GOV:IAM::123456789012:USER/MARY", ("MARY", "123456789012")),
-     ("arn:aws:iam::123456789012:role/Mary", None), ("CORP\\john", None), ("", None)],
-    ids=["name", "email-like-name", "arn-with-path", "upper-cased-arn", "role-arn", "domain-account", "empty"],
-)
-def test_parse_user_reference(text, expected):
-    reference = parse_user_reference(text)
-    assert (None if reference is None else (reference.name, reference.account)) == expected
-
-
 class Entity:
     def __init__(self, identifier, additional_properties):
         self.identifier, self.additional_properties = identifier, additional_properties
@@ -130,7 +118,7 @@ def test_disable_result_orders_lines_and_keeps_reasons():
     run = DisableRun((
         DisableOutcome("a", DisableStatus.DISABLED, "a"),
         DisableOutcome("b", DisableStatus.FAILED, "b", error=denied),
-        DisableOutcome("c", DisableStatus.NOT_FOUND, "c", cause=DisableCause.NO_SUCH_USER),
+        DisableOutcome("c", DisableStatus.NOT_FOUND, "c", cause=Missing.NO_SUCH_USER),
     ))
     result = disable_parser.disable_result(["A", "B", "C"], run)
     assert result.message.split("\n") == [
@@ -144,7 +132,7 @@ def test_disable_result_orders_lines_and_keeps_reasons():
 
 
 def test_disable_result_of_only_not_found_completes_false():
-    run = DisableRun((DisableOutcome("x", DisableStatus.NOT_FOUND, "x", cause=DisableCause.NO_SUCH_USER),))
+    run = DisableRun((DisableOutcome("x", DisableStatus.NOT_FOUND, "x", cause=Missing.NO_SUCH_USER),))
     result = disable_parser.disable_result(["X"], run)
     assert (result.message, result.success, result.failed) == ("Action wasn't able to find the following users in AWS IAM: X", False, False)
 

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 import pytest
-from conftest import COMPLETED, FAILED
+from conftest import COMPLETED, FAILED, stub_get_user
 
 import ContainmentWorkflow as Containment
 from test_disable_user_access import DENY_ALL, entry, put_expected
@@ -64,7 +64,7 @@ def test_active_keys_are_recorded_then_deactivated_and_the_inactive_one_is_left_
     out = run_action(ACTION, WITH_KEYS, entities=[("Bob.Jones", USER)])
     assert out.lines == [DISABLED.format("Bob.Jones"), DEACTIVATED.format(f"Bob.Jones ({bob['active']})")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "disabled", keys=[bob["active"]])]
     assert key_status(iam, "Bob.Jones") == {bob["active"]: "Inactive", bob["old"]: "Inactive"}
     assert tags(iam, "Bob.Jones") == {"team": "payments", TAG: f"keys={bob['active']} at=2026-11-29T10:00:00Z"}
@@ -77,7 +77,7 @@ def test_the_second_run_finds_no_active_key_and_keeps_the_record(run_action, iam
     out = run_action(ACTION, WITH_KEYS, entities=[("Bob.Jones", USER)])
     assert out.lines == [DISABLED.format("Bob.Jones"), NO_ACTIVE.format("Bob.Jones")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["PutUserPolicy", "ListAccessKeys"]
+    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "disabled")]
     assert tags(iam, "Bob.Jones")[TAG] == f"keys={bob['active']} at=2026-11-29T10:00:00Z"
 
@@ -119,7 +119,7 @@ def test_a_user_without_keys_is_disabled_and_no_record_is_written(run_action, ia
     iam.create_user(UserName="carol")
     out = run_action(ACTION, WITH_KEYS, entities=[("carol", USER)])
     assert out.lines == [DISABLED.format("carol"), NO_ACTIVE.format("carol")]
-    assert out.iam_calls == ["PutUserPolicy", "ListAccessKeys"]
+    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys"]
     assert tags(iam, "carol") == {}
 
 
@@ -135,7 +135,7 @@ def test_upper_cased_entities_are_resolved_before_the_keys_are_touched(run_actio
 def test_without_the_option_the_seed_behaviour_is_unchanged(run_action, iam, bob, value):
     out = run_action(ACTION, {"Deactivate Access Keys": value}, entities=[("Bob.Jones", USER)])
     assert (out.message, out.state, out.result_value) == (DISABLED.format("Bob.Jones"), COMPLETED, True)
-    assert out.iam_calls == ["PutUserPolicy"]
+    assert out.iam_calls == ["GetUser", "PutUserPolicy"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "disabled")]
     assert key_status(iam, "Bob.Jones") == {bob["active"]: "Active", bob["old"]: "Inactive"}
     assert TAG not in tags(iam, "Bob.Jones")
@@ -152,7 +152,7 @@ def test_a_tag_someone_edited_is_not_overwritten_and_the_keys_stay_on(run_action
     out = run_action(ACTION, WITH_KEYS, entities=[("Bob.Jones", USER)])
     assert out.lines == [KEYS_FAILED.format("Bob.Jones")]
     assert (out.state, out.result_value) == (FAILED, False)
-    assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "failed", reason=(
+    assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "failed", found=True, reason=(
         "The deny policy was added, but not every Active access key was deactivated: the AWSIAM-Containment tag already "
         "on the user does not hold a record this integration wrote, so the keys were left Active rather than overwrite "
         "it. Check the tag, correct or delete it, and run the action again."))]
@@ -172,14 +172,15 @@ def test_the_deadline_between_record_and_keys_reports_the_deny_and_the_unconfirm
         "Action wasn't able to add deny policy to the following users in AWS IAM: carol",
     ]
     assert out.json_result == [
-        entry("BOB.JONES", "Bob.Jones", "failed", reason=(
+        entry("BOB.JONES", "Bob.Jones", "failed", found=True, reason=(
             "The deny policy was added, but not every Active access key was deactivated: the platform's execution "
             f"deadline was near. The AWSIAM-Containment tag also lists {bob['active']}, which may still be Active; "
             "Enable User Access only reactivates recorded keys that are Inactive.")),
-        entry("CAROL", "carol", "failed", reason="Not attempted: the platform's execution deadline was near."),
+        entry("CAROL", "carol", "failed", reason="Not attempted: the platform's execution deadline was near.",
+              account=None, resolved_from=None),
     ]
     # The UpdateAccessKey was refused before it went out: the key is still Active below.
-    assert out.iam_calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
     # What was done stays done and is recorded; the key the deadline saved stays Active.
     assert deny_policy(iam, "Bob.Jones") == DENY_ALL
     assert key_status(iam, "Bob.Jones")[bob["active"]] == "Active"
@@ -197,6 +198,7 @@ def key(key_id, status="Active", user="bob"):
 
 
 def queue_up_to_the_record(stub_aws, keys, existing_tags=(), user="bob"):
+    stub_get_user(stub_aws, user)
     stub_aws.iam.add_response("put_user_policy", {}, expected_params=put_expected(user))
     stub_aws.iam.add_response("list_access_keys", {"AccessKeyMetadata": keys, "IsTruncated": False},
                               expected_params={"UserName": user, "MaxItems": 1000})
@@ -232,7 +234,7 @@ def test_a_refused_key_is_reported_and_taken_out_of_the_record_again(stub_aws, r
     out = run_action(ACTION, WITH_KEYS, entities=[("bob", USER)])
     assert out.lines == [DEACTIVATED.format(f"bob ({KEY1})"), KEYS_FAILED.format("bob")]
     assert (out.state, out.result_value) == (FAILED, False)
-    assert out.json_result == [entry("BOB", "bob", "failed", keys=[KEY1], reason=(
+    assert out.json_result == [entry("BOB", "bob", "failed", keys=[KEY1], found=True, reason=(
         f"The deny policy was added, but not every Active access key was deactivated: access key {KEY2}: An error "
         "occurred (LimitExceeded) when calling the UpdateAccessKey operation: Rate of key updates exceeded"))]
 
@@ -269,8 +271,8 @@ def test_a_refused_record_means_no_key_is_touched(stub_aws, run_action, clock):
     queue_up_to_the_record(stub_aws, [key(KEY1)])
     stub_aws.iam.add_client_error("tag_user", "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50", 409)
     out = run_action(ACTION, WITH_KEYS, entities=[("bob", USER)])
-    assert out.iam_calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser"]
-    assert out.json_result == [entry("BOB", "bob", "failed", reason=(
+    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser"]
+    assert out.json_result == [entry("BOB", "bob", "failed", found=True, reason=(
         "The deny policy was added, but not every Active access key was deactivated: An error occurred (LimitExceeded) "
         "when calling the TagUser operation: Cannot exceed quota for TagsPerUser: 50"))]
 
@@ -295,8 +297,9 @@ def test_a_general_error_on_a_key_stops_the_run_and_still_reports_the_deny(stub_
     assert out.lines == [f'Error executing action "Disable User Access". Reason: {reason}', KEYS_FAILED.format("bob"),
                          "Action wasn't able to add deny policy to the following users in AWS IAM: carol"]
     assert out.json_result == [
-        entry("BOB", "bob", "failed", reason=(
+        entry("BOB", "bob", "failed", found=True, reason=(
             f"The deny policy was added, but not every Active access key was deactivated: {reason} The AWSIAM-Containment "
             f"tag also lists {KEY1}, which may still be Active; Enable User Access only reactivates recorded keys that are Inactive.")),
-        entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action."),
+        entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action.", account=None,
+              resolved_from=None),
     ]

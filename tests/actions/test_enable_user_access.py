@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from conftest import COMPLETED, FAILED, SECRET
+from conftest import COMPLETED, FAILED, SECRET, stub_get_user
 
 import ContainmentWorkflow as Containment
 
@@ -28,8 +28,12 @@ FAILED_LINE = "Action wasn't able to restore the access of the following users i
 NOTHING = "Neither the deny policy DisableUserAccessPolicy nor the AWSIAM-Containment tag was on the user."
 
 
-def entry(entity, user_name, status, *, arn=None, removed=False, recorded=(), reactivated=(), reason=None):
+def entry(entity, user_name, status, *, arn=None, removed=False, recorded=(), reactivated=(), reason=None, found=True):
+    """One entity's JSON; a user that was found (by name, unless `arn` says otherwise) has its real ARN."""
+    if found and arn is None:
+        arn = f"arn:aws:iam::{ACCOUNT}:user/{user_name}"
     result = {"UserName": user_name, "Arn": arn, "PolicyName": "DisableUserAccessPolicy", "Status": status,
+              "Account": ACCOUNT if found else None, "ResolvedFrom": ("arn" if arn and ":user/eng/" in arn else "name") if found else None,
               "DenyPolicyRemoved": removed, "RecordedKeys": list(recorded), "ReactivatedKeys": list(reactivated)}
     if reason is not None:
         result["Reason"] = reason
@@ -80,7 +84,7 @@ def test_restores_exactly_what_containment_changed(run_action, iam, contained_bo
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
     assert out.lines == [ENABLED.format("Bob.Jones"), REACTIVATED.format(f"Bob.Jones ({keys['active']})")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UntagUser"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "enabled", removed=True, recorded=[keys["active"]], reactivated=[keys["active"]])]
     # The key he had switched off before containment stays off; his own policy and tag stay.
     assert key_status(iam, "Bob.Jones") == {keys["active"]: "Active", keys["old"]: "Inactive"}
@@ -92,7 +96,7 @@ def test_the_second_run_says_there_was_nothing_left_to_restore(run_action, iam, 
     run_action(ACTION, entities=[("Bob.Jones", USER)])
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
     assert (out.message, out.state, out.result_value) == (NOT_DISABLED.format("Bob.Jones"), COMPLETED, False)
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "not_disabled", reason=NOTHING)]
     assert key_status(iam, "Bob.Jones") == {contained_bob["active"]: "Active", contained_bob["old"]: "Inactive"}
 
@@ -101,7 +105,7 @@ def test_a_user_disabled_without_keys_is_enabled_in_two_calls(run_action, iam, b
     run_action("Disable User Access", entities=[("Bob.Jones", USER)])
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
     assert (out.message, out.state, out.result_value) == (ENABLED.format("Bob.Jones"), COMPLETED, True)
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "enabled", removed=True)]
     assert key_status(iam, "Bob.Jones") == {bob["active"]: "Active", bob["old"]: "Inactive"}
 
@@ -110,7 +114,7 @@ def test_with_reactivate_off_the_keys_stay_off_and_the_record_goes(run_action, i
     keys = contained_bob
     out = run_action(ACTION, {"Reactivate Access Keys": "false"}, entities=[("Bob.Jones", USER)])
     assert out.lines == [ENABLED.format("Bob.Jones"), LEFT_OFF.format(f"Bob.Jones ({keys['active']})")]
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "UntagUser"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "enabled", removed=True, recorded=[keys["active"]])]
     assert key_status(iam, "Bob.Jones") == {keys["active"]: "Inactive", keys["old"]: "Inactive"}
     assert tags(iam, "Bob.Jones") == {"team": "payments"}
@@ -133,7 +137,7 @@ def test_a_recorded_key_that_is_active_is_not_touched(run_action, iam, bob):
     iam.put_user_policy(UserName="Bob.Jones", PolicyName="DisableUserAccessPolicy", PolicyDocument=DENY_ALL)
     iam.tag_user(UserName="Bob.Jones", Tags=[{"Key": TAG, "Value": f"keys={bob['active']} at=2026-11-29T10:00:00Z"}])
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UntagUser"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "enabled", removed=True, recorded=[bob["active"]])]
     assert key_status(iam, "Bob.Jones") == {bob["active"]: "Active", bob["old"]: "Inactive"}
 
@@ -154,7 +158,7 @@ def test_an_edited_tag_is_reported_the_deny_still_goes_and_the_tag_stays(run_act
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
     assert out.lines == [FAILED_LINE.format("Bob.Jones")]
     assert (out.state, out.result_value) == (FAILED, False)
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "failed", removed=True, reason=(
         f"The AWSIAM-Containment tag does not hold a record this integration wrote ({value}), so no access key was "
         "reactivated and the tag was left on the user: check the user's access keys, then delete the tag. "
@@ -183,7 +187,7 @@ def test_upper_cased_names_and_arns_are_found_like_disable_finds_them(run_action
 
 @pytest.mark.parametrize(
     "identifier, reason, calls",
-    [("ghost", "No IAM user with this name exists in the account.", ["ListUserTags", "ListUsers"]),
+    [("ghost", "No IAM user with this name exists in the account.", ["GetUser", "ListUsers", "GetRole"]),
      ("arn:aws:iam::999999999999:user/Bob.Jones", "The user ARN belongs to another AWS account.", []),
      ("CORP\\bob", "The identifier is neither an IAM user name nor an IAM user ARN.", [])],
     ids=["unknown-user", "other-account", "not-a-user-name"],
@@ -234,7 +238,7 @@ def test_the_deadline_after_the_deny_policy_reports_what_was_done(run_action, ia
         entry("BOB.JONES", "Bob.Jones", "failed", removed=True, recorded=[contained_bob["active"]], reason=(
             "The platform's execution deadline came before the restore was complete. The deny policy was removed; "
             "running the action again finishes the restore.")),
-        entry("CAROL", "carol", "failed", reason="Not attempted: the platform's execution deadline was near."),
+        entry("CAROL", "carol", "failed", reason="Not attempted: the platform's execution deadline was near.", found=False),
     ]
     assert tags(iam, "Bob.Jones")[TAG] == f"keys={contained_bob['active']} at=2026-11-29T10:00:00Z"
     # Running again, in time, finishes the restore.
@@ -248,6 +252,7 @@ CREATED = datetime(2026, 1, 5, tzinfo=timezone.utc)
 
 
 def queue_reads(stub_aws, record=f"keys={KEY1}/{KEY2} at=2026-11-29T10:00:00Z"):
+    stub_get_user(stub_aws, "bob")
     stub_aws.iam.add_response("list_user_tags", {"Tags": [{"Key": TAG, "Value": record}], "IsTruncated": False},
                               expected_params={"UserName": "bob", "MaxItems": 1000})
     stub_aws.iam.add_response("delete_user_policy", {}, expected_params={"UserName": "bob", "PolicyName": "DisableUserAccessPolicy"})
@@ -272,7 +277,7 @@ def test_a_key_iam_refuses_to_reactivate_keeps_the_record_for_the_next_run(stub_
     stub_aws.iam.add_response("update_access_key", {})
     stub_aws.iam.add_client_error("update_access_key", "LimitExceeded", "Rate of key updates exceeded", 409)
     out = run_action(ACTION, entities=[("bob", USER)])
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UpdateAccessKey"]
     assert out.lines == [REACTIVATED.format(f"bob ({KEY1})"), FAILED_LINE.format("bob")]
     assert (out.state, out.result_value) == (FAILED, False)
     assert out.json_result == [entry("BOB", "bob", "failed", removed=True, recorded=[KEY1, KEY2], reactivated=[KEY1], reason=(
@@ -291,6 +296,7 @@ def test_a_tag_iam_refuses_to_remove_is_reported(stub_aws, run_action):
 
 
 def test_access_denied_on_the_deny_policy_of_every_user_is_an_error_of_the_action(stub_aws, run_action):
+    stub_get_user(stub_aws, "bob")
     stub_aws.iam.add_response("list_user_tags", {"Tags": [], "IsTruncated": False})
     stub_aws.iam.add_client_error("delete_user_policy", "AccessDenied", "not authorized to perform: iam:DeleteUserPolicy", 403)
     out = run_action(ACTION, entities=[("bob", USER)])
@@ -301,13 +307,16 @@ def test_access_denied_on_the_deny_policy_of_every_user_is_an_error_of_the_actio
 
 
 def test_a_general_error_midway_reports_each_user(stub_aws, run_action):
+    stub_get_user(stub_aws, "alice")
     stub_aws.iam.add_response("list_user_tags", {"Tags": [], "IsTruncated": False})
     stub_aws.iam.add_response("delete_user_policy", {})
+    stub_get_user(stub_aws, "bob")
     stub_aws.iam.add_client_error("list_user_tags", "InvalidClientTokenId", "The security token included in the request is invalid.", 403)
     out = run_action(ACTION, entities=[("alice", USER), ("bob", USER), ("carol", USER)])
     reason = "An error occurred (InvalidClientTokenId) when calling the ListUserTags operation: The security token included in the request is invalid."
     assert out.lines == [f"Error executing action 'Enable User Access'. Reason: {reason}", ENABLED.format("alice"),
                          FAILED_LINE.format("bob, carol")]
-    assert out.json_result == [entry("ALICE", "alice", "enabled", removed=True), entry("BOB", "bob", "failed", reason=reason),
-                               entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action.")]
+    assert out.json_result == [entry("ALICE", "alice", "enabled", removed=True),
+                               entry("BOB", "bob", "failed", reason=reason, found=False),
+                               entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action.", found=False)]
     assert SECRET not in out.raw_stdout

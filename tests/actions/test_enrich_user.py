@@ -153,6 +153,8 @@ def test_a_fully_loaded_user_reaches_the_json_the_tables_the_entity_and_the_insi
         "Quarantined": False,
         "RiskFindings": [never_used],
         "Status": "enriched",
+        "Account": ACCOUNT,
+        "ResolvedFrom": "name",
     }
     assert out.json_result == [{"Entity": "BOB.JONES", "EntityResult": profile}]
     assert list(out.json_result[0]["EntityResult"]) == list(profile)  # the documented order
@@ -298,10 +300,13 @@ def test_a_missing_user_is_reported_and_nothing_reaches_the_platform(run_action,
     out = run_action(ACTION, entities=[("ghost", USER)])
 
     assert (out.message, out.state, out.result_value) == (NOT_FOUND.format("GHOST"), COMPLETED, False)
-    # As given first, then the one listing that would have found another spelling.
-    assert out.iam_calls == ["GetUser", "ListUsers"]
+    # As given first, then the one listing that would have found another spelling, then whether it
+    # names a role; the account is the home account, asked once.
+    assert out.iam_calls == ["GetUser", "ListUsers", "GetRole"]
+    assert out.calls.count(("sts", "GetCallerIdentity")) == 1
     assert out.json_result == [{"Entity": "GHOST", "EntityResult": {
-        "UserName": "ghost", "Arn": None, "Status": "not_found", "Reason": NO_SUCH_USER}}]
+        "UserName": "ghost", "Arn": None, "Status": "not_found", "Account": ACCOUNT, "ResolvedFrom": "name",
+        "Reason": NO_SUCH_USER}}]
     assert (out.platform_calls, out.tables) == ([], {})
 
 
@@ -340,7 +345,8 @@ def test_a_mixed_case_enriches_every_user_found_in_one_update(run_action, accoun
     assert out.iam_calls.count("ListUsers") == 1
     assert out.iam_calls.count("GetUser") == 1 + 2 + 1 + 1 + 1  # BOB.JONES twice, ghost once
     assert out.iam_calls.count("GetAccessKeyLastUsed") == 3
-    assert len(out.iam_calls) == 1 + 6 + 4 * 6 + 3
+    assert out.iam_calls.count("GetRole") == 1  # ghost: no user, and no role either
+    assert len(out.iam_calls) == 1 + 6 + 4 * 6 + 3 + 1
 
 
 @pytest.mark.parametrize("identifier, reason", [
@@ -353,7 +359,7 @@ def test_identifiers_that_cannot_be_iam_users_cost_no_call(run_action, identifie
     assert (out.message, out.state, out.result_value) == (NOT_FOUND.format(identifier.upper()), COMPLETED, False)
     assert out.calls == [] and out.platform_calls == []
     assert out.json_result == [{"Entity": identifier.upper(), "EntityResult": {
-        "UserName": None, "Arn": None, "Status": "not_found", "Reason": reason}}]
+        "UserName": None, "Arn": None, "Status": "not_found", "Account": None, "ResolvedFrom": None, "Reason": reason}}]
 
 
 def test_user_arns_are_checked_against_the_account(run_action, account):
@@ -364,7 +370,8 @@ def test_user_arns_are_checked_against_the_account(run_action, account):
     assert out.lines[0] == ENRICHED.format("Bob.Jones")
     assert out.lines[-1] == NOT_FOUND.format(other.upper())
     assert out.json_result[1] == {"Entity": other.upper(), "EntityResult": {
-        "UserName": "bare", "Arn": None, "Status": "not_found", "Reason": "The user ARN belongs to another AWS account."}}
+        "UserName": "bare", "Arn": None, "Status": "not_found", "Account": "999999999999", "ResolvedFrom": "arn",
+        "Reason": "The user ARN belongs to another AWS account."}}
     assert out.calls.count(("sts", "GetCallerIdentity")) == 1
     assert [entity["identifier"] for entity in only_update(out)] == [arn.upper()]
 
@@ -542,7 +549,8 @@ def test_an_error_on_one_user_is_reported_for_that_user_only(stub_aws, run_actio
     assert out.lines == [ENRICHED.format("alice"), NOT_ENRICHED.format("bob")]
     assert (out.state, out.result_value) == (COMPLETED, True)
     assert out.json_result[1] == {"Entity": "BOB", "EntityResult": {
-        "UserName": "bob", "Arn": f"arn:aws:iam::{ACCOUNT}:user/bob", "Status": "failed", "Reason": reason}}
+        "UserName": "bob", "Arn": f"arn:aws:iam::{ACCOUNT}:user/bob", "Status": "failed", "Account": ACCOUNT,
+        "ResolvedFrom": "name", "Reason": reason}}
     assert [entity["identifier"] for entity in only_update(out)] == ["ALICE"]
 
 
@@ -665,7 +673,8 @@ def test_a_user_deleted_after_get_user_is_not_found(stub_aws, run_action):
 
     assert (out.message, out.state, out.result_value) == (NOT_FOUND.format("GONE"), COMPLETED, False)
     assert out.json_result[0]["EntityResult"] == {
-        "UserName": "gone", "Arn": f"arn:aws:iam::{ACCOUNT}:user/gone", "Status": "not_found", "Reason": NO_SUCH_USER}
+        "UserName": "gone", "Arn": f"arn:aws:iam::{ACCOUNT}:user/gone", "Status": "not_found", "Account": ACCOUNT,
+        "ResolvedFrom": "name", "Reason": NO_SUCH_USER}
 
 
 def test_a_key_deleted_after_the_listing_is_left_out(stub_aws, run_action):

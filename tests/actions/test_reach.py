@@ -82,7 +82,7 @@ def test_user_arns_are_checked_against_the_roles_account_without_get_caller_iden
     out = run_action("Disable User Access", entities=entities, config=ROLE_CONFIG)
     assert [(entry["EntityResult"]["Status"], entry["EntityResult"].get("Reason")) for entry in out.json_result] == [
         ("disabled", None), ("not_found", "The user ARN belongs to another AWS account.")]
-    assert out.calls == [ASSUME_ROLE, ("iam", "PutUserPolicy")]
+    assert out.calls == [ASSUME_ROLE, ("iam", "GetUser"), ("iam", "PutUserPolicy")]
     assert role_iam.list_user_policies(UserName="dana")["PolicyNames"] == ["DisableUserAccessPolicy"]
     assert iam.list_user_policies(UserName="dana")["PolicyNames"] == []
 
@@ -176,8 +176,8 @@ ROLE_FORMAT = "It must look like arn:aws:iam::123456789012:role/RoleName."
 REGION_HINT = "Enter a region code such as us-east-1, us-gov-west-1 or cn-north-1, or leave it empty for us-east-1."
 BAD_CONFIGURATIONS = [
     ({"External ID": EXTERNAL_ID},
-     "Configuration parameter 'External ID' is set but 'Role ARN' is empty. An External ID is only used when "
-     "assuming a role: set 'Role ARN' or clear 'External ID'."),
+     "Configuration parameter 'External ID' is set but 'Role ARN' and 'Cross-Account Role Name' are empty. An "
+     "External ID is only used when assuming a role: set 'Role ARN' or 'Cross-Account Role Name', or clear 'External ID'."),
     ({"Role ARN": "arn:aws:iam::2222:role/AWSIAMIntegrationRole"},
      f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'arn:aws:iam::2222:role/AWSIAMIntegrationRole'. {ROLE_FORMAT}"),
     ({"Role ARN": f"arn:aws:iam::{ROLE_ACCOUNT}:user/soar"},
@@ -241,9 +241,10 @@ def test_a_china_run_resolves_aws_cn_user_arns_and_refuses_aws_ones(run_action, 
                      entity_details={entities[1]: {"additional_properties": {"OriginalIdentifier": f"arn:aws-cn:iam::{KEYS_ACCOUNT}:user/li.wei"}}})
     assert [(entry["EntityResult"]["Status"], entry["EntityResult"]["Arn"]) for entry in out.json_result] == [
         ("not_found", None), ("disabled", f"arn:aws-cn:iam::{KEYS_ACCOUNT}:user/li.wei")]
-    assert out.json_result[0]["EntityResult"]["Reason"] == "The user ARN belongs to another AWS account."
-    # The aws ARN is another partition's: refused without asking who the keys are.
-    assert out.calls == [("sts", "GetCallerIdentity"), ("iam", "PutUserPolicy")]
+    assert out.json_result[0]["EntityResult"]["Reason"] == (
+        "The ARN is of another AWS partition than the one this instance's Region is in, so its account cannot be reached.")
+    # The aws ARN is another partition's: refused from its text alone, with no call.
+    assert out.calls == [("sts", "GetCallerIdentity"), ("iam", "GetUser"), ("iam", "PutUserPolicy")]
 
 
 def test_a_china_run_attaches_a_policy_by_name_with_aws_cn_arns(run_action, aws):

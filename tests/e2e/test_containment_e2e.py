@@ -28,7 +28,8 @@ def test_disable_with_keys_then_enable_restores_exactly(run_script, server_iam):
     ]
     assert (out.state, out.result_value) == (COMPLETED, True)
     assert out.json_result[0]["EntityResult"]["DeactivatedKeys"] == [active]
-    assert out.iam_calls == ["PutUserPolicy", "ListUsers", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "ListUsers", "GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser",
+                             "UpdateAccessKey"]
     assert key_status(server_iam, "Bob.Jones") == {active: "Inactive", old: "Inactive"}
     record = {t["Key"]: t["Value"] for t in server_iam.list_user_tags(UserName="Bob.Jones")["Tags"]}["AWSIAM-Containment"]
     assert re.fullmatch(rf"keys={active} at=\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record)
@@ -40,7 +41,7 @@ def test_disable_with_keys_then_enable_restores_exactly(run_script, server_iam):
         f"Successfully reactivated the access keys of the following users in AWS IAM: Bob.Jones ({active})",
     ]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UntagUser"]
     assert key_status(server_iam, "Bob.Jones") == {active: "Active", old: "Inactive"}
     assert server_iam.list_user_policies(UserName="Bob.Jones")["PolicyNames"] == []
     assert server_iam.list_user_tags(UserName="Bob.Jones")["Tags"] == []

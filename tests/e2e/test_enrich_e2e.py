@@ -26,8 +26,9 @@ def test_enrich_user_end_to_end(run_script, server_iam):
     assert [entry["EntityResult"]["Status"] for entry in out.json_result] == ["enriched", "enriched", "not_found"]
     lists = ["ListGroupsForUser", "ListAttachedUserPolicies", "ListUserPolicies", "ListAccessKeys", "ListMFADevices",
              "GetLoginProfile"]
-    # GetUser: BOB.JONES misses, then Bob.Jones (found by the one listing ghost's miss shares), carol, ghost.
-    assert sorted(out.iam_calls) == sorted(["GetUser"] * 4 + ["ListUsers"] + lists * 2 + ["GetAccessKeyLastUsed"])
+    # GetUser: BOB.JONES misses, then Bob.Jones (found by the one listing ghost's miss shares), carol, ghost;
+    # ghost is no role either.
+    assert sorted(out.iam_calls) == sorted(["GetUser"] * 4 + ["ListUsers"] + lists * 2 + ["GetAccessKeyLastUsed", "GetRole"])
 
     bob, carol = out.entity_updates[0]
     assert len(out.entity_updates) == 1

@@ -77,7 +77,7 @@ def test_disable_user_access(run_script, server_iam):
     assert (out.state, out.result_value) == (COMPLETED, True)
     assert [(e["Entity"], e["EntityResult"]["Status"]) for e in out.json_result] == [("JOHN.DOE", "disabled"), ("GHOST", "not_found")]
     # Users are settled concurrently, so only the counts are fixed, not the order.
-    assert sorted(out.iam_calls) == ["ListUsers"] + ["PutUserPolicy"] * 3
+    assert sorted(out.iam_calls) == ["GetRole"] + ["GetUser"] * 3 + ["ListUsers", "PutUserPolicy"]
     assert sorted(server_iam.list_user_policies(UserName="john.doe")["PolicyNames"]) == ["DisableUserAccessPolicy", "s3-access"]
     assert server_iam.get_user_policy(UserName="john.doe", PolicyName="DisableUserAccessPolicy")["PolicyDocument"] == DENY_ALL
     assert server_iam.list_user_policies(UserName="carol")["PolicyNames"] == ["s3-access"]

@@ -105,7 +105,7 @@ def test_assume_role_refused_by_aws_fails_naming_the_role(run_script, server_iam
 
 @pytest.mark.parametrize(
     "settings, reason",
-    [({"External ID": "secops-7Hq2-awsiam"}, "Configuration parameter 'External ID' is set but 'Role ARN' is empty."),
+    [({"External ID": "secops-7Hq2-awsiam"}, "Configuration parameter 'External ID' is set but 'Role ARN' and 'Cross-Account Role Name' are empty."),
      ({"Role ARN": "arn:aws:iam::2222:role/x"}, "Configuration parameter 'Role ARN' is not an IAM role ARN: 'arn:aws:iam::2222:role/x'."),
      ({"Region": "eu-nowhere-1"}, "Configuration parameter 'Region' is not a known AWS region: 'eu-nowhere-1'.")],
     ids=["external-id-without-role", "malformed-role-arn", "unknown-region"],
@@ -129,7 +129,7 @@ def test_a_china_run_uses_aws_cn_arns_in_json_and_entity_resolution(run_script, 
                      entity_details={entity.upper(): {"additional_properties": {"OriginalIdentifier": entity}} for entity in entities})
     assert [(entry["EntityResult"]["Status"], entry["EntityResult"]["Arn"]) for entry in out.json_result] == [
         ("disabled", entities[0]), ("not_found", None)]
-    assert out.calls == [("sts", "GetCallerIdentity"), ("iam", "PutUserPolicy")]
+    assert out.calls == [("sts", "GetCallerIdentity"), ("iam", "GetUser"), ("iam", "PutUserPolicy")]
     listed = run_script("List Users", config=china)
     assert all(user["Arn"].startswith("arn:aws-cn:iam::") for user in listed.json_result)
     for run in (created, out, listed):
