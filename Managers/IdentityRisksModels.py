@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum, StrEnum
 from typing import Iterable, Mapping
 
-from ContainmentModels import parse_user_reference
+from PrincipalsModels import Reference, ResolvedFrom, parse_principal
 
 # The report's own row for the account's root user.
 ROOT_ROW = "<root_account>"
@@ -363,12 +363,12 @@ def on_users(findings: Iterable[Finding], texts: Iterable[str]) -> list[Finding]
     case, and the platform upper-cases identifiers) or a user ARN of the finding's account."""
     names, arns = set(), set()
     for text in texts:
-        reference = parse_user_reference(text)
-        if reference is None:
+        reference = parse_principal(text, None)
+        if not isinstance(reference, Reference):
             continue
-        if reference.arn:
-            arns.add(reference.arn.lower())
-        else:
+        if reference.form is ResolvedFrom.ARN:
+            arns.add(text.lower())
+        elif reference.form is ResolvedFrom.NAME:
             names.add(reference.name.lower())
     return [finding for finding in findings
             if finding.arn.lower() in arns or finding.user_name.lower() in names]
