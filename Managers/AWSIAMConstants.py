@@ -30,6 +30,13 @@ MAX_ATTEMPTS = 10
 RETRY_BASE_SECONDS = 0.05
 RETRY_MAX_DELAY_SECONDS = 1.0
 
+
+def is_change(operation: str) -> bool:
+    """Whether an IAM or STS operation can change anything in AWS: every one but the reads
+    (Get*, List*) and STS, whose AssumeRole and GetCallerIdentity change nothing in IAM."""
+    return not operation.startswith(("Get", "List", "AssumeRole"))
+
+
 # IAM's own page limit; without it IAM pages by 100.
 PAGE_SIZE = 1000
 

@@ -21,7 +21,9 @@ class AWSIAMError(Exception):
         self.cut_by_deadline = cut_by_deadline
 
     def __str__(self) -> str:
-        text = f"An error occurred ({self.code}) when calling the {self.operation} operation: {self.aws_message}"
+        return self._cut(f"An error occurred ({self.code}) when calling the {self.operation} operation: {self.aws_message}")
+
+    def _cut(self, text: str) -> str:
         if self.cut_by_deadline:
             text += " (not retried: the platform's execution deadline left no time to try again)"
         return text
@@ -64,7 +66,7 @@ class ConnectionFailure(AWSIAMError):
 
     def __str__(self) -> str:
         # Transport errors carry no AWS error code; botocore's own sentence says it all.
-        return self.aws_message if self.code == "ConnectionError" else super().__str__()
+        return self._cut(self.aws_message) if self.code == "ConnectionError" else super().__str__()
 
 
 class RoleNotAssumed(ConnectionFailure):

@@ -15,11 +15,13 @@ from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     ConnectionClosedError,
+    ConnectTimeoutError,
     ParamValidationError,
     ReadTimeoutError,
 )
 from botocore.loaders import create_loader
 from botocore.retries import standard as standard_retries
+from urllib3 import Timeout
 
 from AWSIAMConstants import (
     CONNECT_TIMEOUT_SECONDS,
@@ -29,6 +31,7 @@ from AWSIAMConstants import (
     READ_TIMEOUT_SECONDS,
     RETRY_BASE_SECONDS,
     RETRY_MAX_DELAY_SECONDS,
+    is_change,
 )
 from AWSIAMDatamodels import CallerIdentity, Group, Policy, Role, User
 from AWSIAMExceptions import (
@@ -45,7 +48,7 @@ from AWSIAMExceptions import (
     Throttled,
     Unmodifiable,
 )
-from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, Once
+from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, DeadlineReached, NoAnswerBeforeDeadline, Once
 from ConnectionSettings import (
     ROLE_SESSION_NAME,
     member_role_arn,
@@ -86,6 +89,7 @@ _this_call = threading.local()
 def translated(operation: str) -> Iterator[None]:
     """Turn botocore's errors for one IAM/STS operation into the integration's own."""
     _this_call.maybe_applied = _this_call.cut_by_deadline = False
+    _this_call.waits = {}
     try:
         yield
     except ClientError as err:
@@ -95,6 +99,12 @@ def translated(operation: str) -> Iterator[None]:
     except ParamValidationError as err:
         raise InvalidInput(operation, "ParamValidationError", str(err)) from err
     except BotoCoreError as err:
+        _, deadline_cut = _timed_out(err) or (0.0, False)
+        if deadline_cut and isinstance(err, ReadTimeoutError):
+            # The wait was cut short to end at the deadline: the request went out, its answer is unknown.
+            raise NoAnswerBeforeDeadline(operation) from err
+        if deadline_cut:
+            raise DeadlineReached(operation) from err  # no connection, so nothing was sent
         # Unreachable endpoint, timeouts, TLS failures, missing credentials: botocore's sentence
         # names the endpoint, never the credentials.
         raise ConnectionFailure(operation, "ConnectionError", str(err), **_call_facts()) from err
@@ -104,11 +114,24 @@ def _call_facts() -> dict:
     return dict(maybe_applied=_this_call.maybe_applied, cut_by_deadline=_this_call.cut_by_deadline)
 
 
+def attempt_timeouts(deadline: Deadline) -> tuple[float, float]:
+    """(connect, read) timeouts for an attempt starting now: no attempt waits on AWS past the
+    deadline, whatever the call and however late in the run it starts."""
+    left = max(deadline.seconds_left(), _SHORTEST_WAIT_SECONDS)
+    return min(CONNECT_TIMEOUT_SECONDS, left), min(READ_TIMEOUT_SECONDS, left)
+
+
+# urllib3 refuses a timeout of 0; an attempt that starts this late simply ends at once.
+_SHORTEST_WAIT_SECONDS = 0.01
+
+
 class _Retries:
     """botocore's standard retry conditions (throttling, 5xx, lost connections; at most
-    MAX_ATTEMPTS tries) with two changes:
+    MAX_ATTEMPTS tries) with three changes:
     - a short full-jitter backoff, so concurrent workers keep the run short while IAM throttles;
-    - no retry, and no first try, that would end after the platform's deadline.
+    - no retry, and no first try, that would start after the platform's deadline, and no attempt
+      waiting on AWS past it (see attempt_timeouts);
+    - after an attempt that timed out, no retry with less time than that attempt waited in vain.
     It also notes, per call, whether an earlier attempt may have taken effect although its answer
     was lost (a 5xx, or a connection dropped after the request went out), so the workflows can
     tell their own work from work that was there before."""
@@ -123,9 +146,20 @@ class _Retries:
         events.unregister(f"needs-retry.{name}", unique_id=f"retry-config-{name}")
         events.register(f"needs-retry.{name}", self.needs_retry, unique_id=f"retry-config-{name}")
         events.register(f"before-call.{name}", self.before_call)
+        # botocore asks its HTTP session for each request's timeouts just before sending it; the
+        # client's own Config only sets them once, when the client is made.
+        client._endpoint.http_session._get_request_timeout = self.request_timeout
 
-    def before_call(self, **kwargs) -> None:
-        self._deadline.check()
+    def before_call(self, model, **kwargs) -> None:
+        if not self._deadline.allows():
+            raise DeadlineReached(model.name)
+
+    def request_timeout(self, request) -> Timeout:
+        connect, read = attempt_timeouts(self._deadline)
+        # What this thread's attempt may wait, and whether the deadline is what shortened it.
+        _this_call.waits = {ConnectTimeoutError: (connect, connect < CONNECT_TIMEOUT_SECONDS),
+                            ReadTimeoutError: (read, read < READ_TIMEOUT_SECONDS)}
+        return Timeout(connect=connect, read=read)
 
     def needs_retry(self, **kwargs) -> float | None:
         context = self._adapter.create_retry_context(**kwargs)
@@ -135,11 +169,22 @@ class _Retries:
         if self._conditions.is_retryable(context):
             delay = random.random() * min(
                 RETRY_BASE_SECONDS * 2 ** (context.attempt_number - 1), RETRY_MAX_DELAY_SECONDS)
-            if not self._deadline.allows(delay):
+            # An endpoint that let one attempt time out is given at least as long on the next.
+            waited, _ = _timed_out(context.caught_exception) or (0.0, False)
+            if not self._deadline.allows(delay + waited):
                 _this_call.cut_by_deadline = True
                 delay = None
         self._adapter.adapt_retry_response_from_context(context)
         return delay
+
+
+def _timed_out(error: BaseException | None) -> tuple[float, bool] | None:
+    """For an attempt of this thread that timed out: how long it waited, and whether the deadline
+    is what cut that wait short."""
+    for kind, wait in getattr(_this_call, "waits", {}).items():
+        if isinstance(error, kind):
+            return wait
+    return None
 
 
 def _may_have_taken_effect(context) -> bool:
@@ -163,9 +208,9 @@ def _new_client(service: str, *, access_key_id: str, secret_key: str, verify_ssl
     deadline = deadline or Deadline(None)
     config = Config(
         region_name=region,
+        # Each attempt's own timeouts are fitted to the deadline when it is sent (see _Retries).
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        # A call never waits on AWS past the deadline.
-        read_timeout=max(1, min(READ_TIMEOUT_SECONDS, deadline.seconds_left())),
+        read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
         # One connection per call that may be in flight at once.
         max_pool_connections=max(MAX_WORKERS, MAX_READS_IN_FLIGHT),
@@ -248,6 +293,10 @@ class AWSIAMManager:
         # Asked once per run; AssumeRole's answer named the account already, so then not at all.
         self._caller_identity = Once((lambda: acting_as) if acting_as else self.get_caller_identity)
         self.iam = _new_client("iam", **self._client_args)
+        # The IAM changes AWS confirmed in this run, in order: what a report of an action the
+        # deadline cut short says was done.
+        self.changes_made: list[str] = []
+        self.iam.meta.events.register("after-call.iam", self._note_change)
         # Only some actions need STS; the others skip the cost of building its client.
         self._sts = Once(lambda: _new_client("sts", **self._client_args))
         # Each listed at most once per run, and indexed once.
@@ -301,6 +350,10 @@ class AWSIAMManager:
     @property
     def sts(self):
         return self._sts.get()
+
+    def _note_change(self, http_response, model, **kwargs) -> None:
+        if is_change(model.name) and http_response is not None and http_response.status_code < 300:
+            self.changes_made.append(model.name)
 
     def _collect(self, operation: str, result_key: str, limit: int | None, **params) -> tuple[list[dict], bool]:
         """Up to `limit` items (all of them when None), asking IAM for up to 1000 per call and

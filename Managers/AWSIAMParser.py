@@ -1,8 +1,9 @@
 """Wording shared by every action. Action-specific wording lives in its own parser module."""
 
 from ActionResults import ActionResult
-from AWSIAMConstants import ActionSpec
+from AWSIAMConstants import ActionSpec, is_change
 from AWSIAMExceptions import AccessDenied, AccountNotReached
+from BulkEngine import DeadlineReached, NoAnswerBeforeDeadline
 
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
 ECHO_LIMIT = 256
@@ -41,3 +42,22 @@ def items_result(spec: ActionSpec, lines: list[str], json_result, *, general_err
     if general_error or any_failed:
         return ActionResult("\n".join(lines), success=False, failed=True, json_result=json_result)
     return ActionResult("\n".join(lines), success=any_done, json_result=json_result)
+
+
+def deadline_reason(error: DeadlineReached, changes_made: list[str]) -> str:
+    """Why an action that is not a bulk run ended early: the call the deadline cut, and what the
+    run had changed in AWS by then (`changes_made`: the operations AWS confirmed)."""
+    if error.operation is None:
+        return str(error)
+    if isinstance(error, NoAnswerBeforeDeadline):
+        cut = f"The platform's execution deadline came before AWS answered the {error.operation} call."
+        if is_change(error.operation):
+            cut += f" The {error.operation} call may have taken effect: check in AWS."
+    else:
+        cut = (f"The platform's execution deadline came before the {error.operation} call could be made, "
+               "so the action stopped there.")
+    if changes_made:
+        return f"{cut} Changes AWS confirmed before it: {', '.join(changes_made)}."
+    if isinstance(error, NoAnswerBeforeDeadline) and is_change(error.operation):
+        return f"{cut} No other change was made."
+    return f"{cut} No change was made in AWS."

@@ -22,6 +22,7 @@ from AWSIAMConstants import (
     ActionSpec,
 )
 from AWSIAMExceptions import AWSIAMError, InvalidParameter
+from AWSIAMParser import deadline_reason
 from BulkEngine import BulkEngine, Deadline, DeadlineReached
 from ConnectionSettings import reach_settings
 from InputValidation import split_names
@@ -78,6 +79,10 @@ class ActionContext:
 
             self._manager = AWSIAMManager(**self._connection_settings(), deadline=self.deadline)
         return self._manager
+
+    def changes_made(self) -> list[str]:
+        """The IAM changes AWS confirmed in this run, in order."""
+        return list(self._manager.changes_made) if self._manager is not None else []
 
     @property
     def target_entities(self) -> list:
@@ -141,9 +146,16 @@ class ActionContext:
 def run_action(spec: ActionSpec, perform: Callable[[ActionContext], ActionResult]) -> None:
     siemplify = SiemplifyAction()
     siemplify.script_name = f"{INTEGRATION_IDENTIFIER} - {spec.name}"
+    ctx = None
     try:
-        result = perform(ActionContext(siemplify))
-    except (InvalidParameter, AWSIAMError, DeadlineReached) as err:
+        ctx = ActionContext(siemplify)
+        result = perform(ctx)
+    except DeadlineReached as err:
+        # Only a run that is not a bulk run gets here: the bulk engine reports its own deadline.
+        reason = deadline_reason(err, ctx.changes_made() if ctx else [])
+        siemplify.LOGGER.error(f"{spec.name} failed: {reason}")
+        result = ActionResult.failure(spec.failure(reason))
+    except (InvalidParameter, AWSIAMError) as err:
         siemplify.LOGGER.error(f"{spec.name} failed: {err}")
         result = ActionResult.failure(spec.failure(err))
     except Exception as err:

@@ -31,22 +31,36 @@ Item = TypeVar("Item")
 
 
 class DeadlineReached(Exception):
-    """The platform's deadline is too close to start another call."""
+    """The platform's deadline is too close to start another call. `operation` is the call that
+    was not made, when one is known."""
+
+    def __init__(self, operation: str | None = None):
+        super().__init__(operation)
+        self.operation = operation
 
     def __str__(self) -> str:
         return ("The platform's execution deadline was near, so the action stopped starting new "
                 "calls and reported what it had done.")
 
 
-class Deadline:
-    """The platform's execution deadline, less the margin. A deadline of 0 (absent) never comes."""
+class NoAnswerBeforeDeadline(DeadlineReached):
+    """A call went out, but its answer had not come when the deadline did: it may have taken
+    effect. The engine reports its item as unanswered, not as never attempted."""
 
-    def __init__(self, unix_time_ms: int | None, *, margin: float | None = None):
+
+class Deadline:
+    """The platform's execution deadline, less the margin. A deadline of 0 (absent) never comes.
+    `clock` gives the time as time.time() does; tests pass a clock they move themselves, so that
+    no deadline test races the wall clock."""
+
+    def __init__(self, unix_time_ms: int | None, *, margin: float | None = None,
+                 clock: Callable[[], float] | None = None):
         margin = DEADLINE_MARGIN_SECONDS if margin is None else margin
         self._end = unix_time_ms / 1000 - margin if unix_time_ms else math.inf
+        self._clock = clock or time.time
 
     def seconds_left(self) -> float:
-        return self._end - time.time()
+        return self._end - self._clock()
 
     def allows(self, seconds: float = 0.0) -> bool:
         """Whether `seconds` of work still ends before the deadline."""
@@ -198,6 +212,10 @@ class _Pool:
             item = self.items[index]
             try:
                 value = self.work(item)
+            except NoAnswerBeforeDeadline:
+                # Its call went out and may have taken effect: unanswered, as when the engine's
+                # own wait for it ends at the deadline.
+                self._settle(index, ItemRun(item, Settlement.UNANSWERED), stop=DeadlineReached())
             except DeadlineReached as err:
                 # The deadline refused the item's first call: nothing was sent for it.
                 self._settle(index, ItemRun(item, Settlement.NOT_ATTEMPTED, error=err), stop=err)

@@ -17,6 +17,7 @@ Faults, per request:
 - "lost-503" / "lost-drop": forwarded, so moto executes it, then the answer is replaced with a 503
   or the connection is closed without any answer. `lost` is the probability of either; `lost_as`
   says which kinds may happen.
+`hang={"ListUsers"}` never answers those actions (the request is held until the proxy stops).
 `only={"CreateUser"}` limits faults to some actions; `rule=lambda action, params, occurrence: ...`
 picks each fault itself (e.g. "lost-drop" for the first CreateUser of bob only).
 
@@ -57,6 +58,7 @@ UPSTREAM_TIMEOUT_SECONDS = 60
 class Settings:
     seed: int = 0
     latency_ms: float = 0           # added to every request, faulted or not
+    hang: frozenset = frozenset()   # actions never answered: held until the proxy stops
     throttling: float = 0.0         # probabilities, per request; their sum is at most 1
     unavailable: float = 0.0
     lost: float = 0.0
@@ -66,6 +68,7 @@ class Settings:
     rule: Callable | None = None
 
     def __post_init__(self):
+        object.__setattr__(self, "hang", frozenset(self.hang))
         if isinstance(self.lost_as, str):
             object.__setattr__(self, "lost_as", (self.lost_as,))
         if min(self.throttling, self.unavailable, self.lost) < 0 or \
@@ -103,6 +106,10 @@ class FaultProxy:
         self._seen: dict[str, int] = {}
         self._arrivals = 0
         self._in_flight = self._peak_in_flight = 0
+        self._arrived: list[str | None] = []  # every request's action, answered or not
+        # Set when the proxy stops: a request still held (latency, hang) is then dropped, never
+        # forwarded, so that it cannot reach moto in the middle of the next test.
+        self._stopping = threading.Event()
         self._server = _Server((HOST, 0), _Handler, self)
         self.url = f"http://{HOST}:{self._server.server_port}"
         # A short poll interval: stop() waits for it, and tests start and stop a proxy each.
@@ -134,6 +141,12 @@ class FaultProxy:
 
     def actions(self) -> list[str]:
         return [request.action for request in self.log]
+
+    def arrived(self, action=None) -> int:
+        """Requests that arrived for `action` (all when None), answered yet or not: a hung
+        request counts here, and in `count` only once answered."""
+        with self._lock:
+            return sum(1 for arrived in self._arrived if action in (None, arrived))
 
     def count(self, action=None, **params) -> int:
         """Requests (attempts, faulted ones included) for `action` whose parameters match."""
@@ -167,11 +180,13 @@ class FaultProxy:
         """Forget the log and the occurrence counts (a new run starts from occurrence 1 again)."""
         with self._lock:
             self._log.clear()
+            self._arrived.clear()
             self._seen.clear()
             self._arrivals = 0
             self._peak_in_flight = self._in_flight
 
     def stop(self):
+        self._stopping.set()
         if self._thread.is_alive():
             self._server.shutdown()
             self._thread.join(timeout=10)
@@ -191,6 +206,7 @@ class FaultProxy:
         with self._lock:
             seq = self._arrivals
             self._arrivals += 1
+            self._arrived.append(form.get("Action"))
             occurrence = self._seen[key] = self._seen.get(key, 0) + 1
         action = form.get("Action")
         params = {name: value for name, value in form.items() if name not in ("Action", "Version")}
@@ -347,8 +363,14 @@ class _Handler(BaseHTTPRequestHandler):
             raise
 
     def _serve(self, proxy, request, settings, version, body):
-        if settings.latency_ms:
-            time.sleep(settings.latency_ms / 1000)
+        if request.action in settings.hang:
+            proxy._stopping.wait()
+        elif settings.latency_ms:
+            proxy._stopping.wait(settings.latency_ms / 1000)
+        if proxy._stopping.is_set():
+            proxy._abandon()
+            self._drop()
+            return
         if request.fault == THROTTLING:
             self._fail(proxy, request, 400, _error_body(request.service, version, "Sender",
                                                         "Throttling", "Rate exceeded"))

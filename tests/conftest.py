@@ -15,6 +15,7 @@ import json
 import runpy
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,7 +157,8 @@ def _recorded_clients(monkeypatch):
 def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
     """run_action(action, params, entities, config=..., entity_details=...) -> Out, in-process."""
 
-    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None) -> Out:
+    def run(action, params=None, entities=None, *, config=CONFIG, entity_details=None, deadline_ms=None) -> Out:
+        """deadline_ms: the context's execution_deadline_unix_time_ms (default: 120 s from now)."""
         config_file = tmp_path / "soar-local.json"
         config_file.write_text(json.dumps({"configuration": {"AWSIAM": config}, "entity_details": entity_details or {}}))
         stats_file = tmp_path / "soar-stats.json"
@@ -165,7 +167,10 @@ def run_action(aws, call_log, _recorded_clients, monkeypatch, tmp_path):
         monkeypatch.setenv("SOAR_LOCAL_STATS", str(stats_file))
         stdout = io.StringIO()
         script = str(resolve_script(action))
-        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(build_context(action, params, entities))))
+        context = build_context(action, params, entities)
+        if deadline_ms is not None:
+            context["execution_deadline_unix_time_ms"] = deadline_ms
+        monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(context)))
         monkeypatch.setattr(sys, "stdout", stdout)
         monkeypatch.setattr(sys, "argv", [script, "local-app-key"])
         first_call = len(call_log)
@@ -256,6 +261,84 @@ def deadline_after(run_action, monkeypatch):
             passed.clear()
 
     return DeadlineAfter()
+
+
+class VirtualClock:
+    """time.time() for a run's Deadline that starts at 0 and moves only when told to, so that
+    deadline tests measure the integration's own arithmetic, exactly, and never race the machine's
+    load. Its epoch is 0 so that whole seconds add up without rounding."""
+
+    def __init__(self):
+        self._now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
+
+    @property
+    def elapsed(self) -> float:
+        return self()
+
+
+@pytest.fixture
+def slow_aws(run_action, monkeypatch):
+    """slow_aws(8) makes every AWS answer take 8 seconds; slow_aws(8, only={"ListUsers"}) only
+    those operations'. The seconds pass on a VirtualClock (slow_aws.clock) that the run's Deadline
+    reads: a request waits min(latency, the read timeout the manager gave that attempt), then moto
+    answers it, or, when the timeout came first, moto still executes it (the request reached AWS;
+    only the answer is late) and the attempt ends in botocore's ReadTimeoutError.
+    slow_aws.run(action, params, entities, deadline=20, ...) runs the action with a deadline that
+    many virtual seconds away; slow_aws.attempts lists every attempt's operation."""
+    import ActionRunner
+    import AWSIAMManager
+    import BulkEngine
+    from botocore.exceptions import ReadTimeoutError
+    from moto.core.models import botocore_stubber
+
+    clock = VirtualClock()
+    monkeypatch.setattr(ActionRunner, "Deadline", lambda unix_time_ms, **kwargs: BulkEngine.Deadline(
+        unix_time_ms, clock=clock, **kwargs))
+    latency: dict = {}
+    original = AWSIAMManager._new_client
+
+    class SlowAWS:
+        def __call__(self, seconds: float, only=None) -> None:
+            latency.update(seconds=seconds, only=only)
+
+        def run(self, action, params=None, entities=None, *, deadline: float, **options) -> Out:
+            return run_action(action, params, entities, deadline_ms=round((clock() + deadline) * 1000), **options)
+
+    slow = SlowAWS()
+    slow.clock = clock
+    slow.attempts = []
+
+    def slow_client(service, **kwargs):
+        client = original(service, **kwargs)
+
+        def wait(request, event_name, **_):
+            operation = event_name.rsplit(".", 1)[-1]
+            slow.attempts.append(operation)
+            if not latency or (latency["only"] is not None and operation not in latency["only"]):
+                return None
+            # The timeouts the manager set for this very attempt.
+            read_timeout = client._endpoint.http_session._get_request_timeout(request).read_timeout
+            if latency["seconds"] <= read_timeout:
+                clock.advance(latency["seconds"])
+                return None  # moto answers
+            clock.advance(read_timeout)
+            botocore_stubber(event_name=event_name, request=request)
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+        client.meta.events.register_first(f"before-send.{service}", wait)
+        return client
+
+    monkeypatch.setattr(AWSIAMManager, "_new_client", slow_client)
+    return slow
 
 
 class StubbedAWS:
