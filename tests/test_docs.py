@@ -557,3 +557,14 @@ def test_the_readme_index_links_every_docs_file():
 
 def test_the_readme_stays_a_few_screens():
     assert len(README.splitlines()) <= 160
+
+
+def test_bulk_runs_quote_the_deadline_sentences_of_actions_that_are_not_bulk_runs():
+    from AWSIAMParser import deadline_reason
+    from BulkEngine import DeadlineReached, NoAnswerBeforeDeadline
+
+    text = " ".join(read("docs/bulk-runs.md").split())
+    assert deadline_reason(DeadlineReached("<Operation>"), []) in text
+    cut_change = deadline_reason(NoAnswerBeforeDeadline("<Operation>"), [])
+    assert cut_change[cut_change.index("before AWS answered"):] in text
+    assert str(DeadlineReached()) in text
