@@ -145,14 +145,20 @@ class _Retries:
         events, name = client.meta.events, client.meta.service_model.service_id.hyphenize()
         events.unregister(f"needs-retry.{name}", unique_id=f"retry-config-{name}")
         events.register(f"needs-retry.{name}", self.needs_retry, unique_id=f"retry-config-{name}")
-        events.register(f"before-call.{name}", self.before_call)
+        # First, so that nothing (moto in tests) answers an attempt the deadline refuses.
+        events.register_first(f"before-send.{name}", self.before_send)
         # botocore asks its HTTP session for each request's timeouts just before sending it; the
         # client's own Config only sets them once, when the client is made.
         client._endpoint.http_session._get_request_timeout = self.request_timeout
 
-    def before_call(self, model, **kwargs) -> None:
+    def before_send(self, event_name: str, **kwargs) -> None:
+        """Each attempt, first or retry, just before it goes out. botocore hands what this raises
+        back to the caller."""
         if not self._deadline.allows():
-            raise DeadlineReached(model.name)
+            operation = event_name.rsplit(".", 1)[-1]
+            # After an attempt that may have taken effect, the outcome is unknown, not "not made".
+            unknown = getattr(_this_call, "maybe_applied", False)
+            raise (NoAnswerBeforeDeadline if unknown else DeadlineReached)(operation)
 
     def request_timeout(self, request) -> Timeout:
         connect, read = attempt_timeouts(self._deadline)

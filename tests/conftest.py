@@ -280,6 +280,11 @@ class VirtualClock:
         with self._lock:
             self._now += seconds
 
+    def advance_to(self, moment: float) -> None:
+        """Waits that overlap (concurrent calls) end at the latest of their ends, not their sum."""
+        with self._lock:
+            self._now = max(self._now, moment)
+
     @property
     def elapsed(self) -> float:
         return self()
@@ -325,12 +330,13 @@ def slow_aws(run_action, monkeypatch):
             slow.attempts.append(operation)
             if not latency or (latency["only"] is not None and operation not in latency["only"]):
                 return None
-            # The timeouts the manager set for this very attempt.
+            # The timeouts the manager set for this very attempt, sent now.
+            sent = clock()
             read_timeout = client._endpoint.http_session._get_request_timeout(request).read_timeout
             if latency["seconds"] <= read_timeout:
-                clock.advance(latency["seconds"])
+                clock.advance_to(sent + latency["seconds"])
                 return None  # moto answers
-            clock.advance(read_timeout)
+            clock.advance_to(sent + read_timeout)
             botocore_stubber(event_name=event_name, request=request)
             raise ReadTimeoutError(endpoint_url=request.url)
 
