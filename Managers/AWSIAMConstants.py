@@ -29,6 +29,9 @@ MAX_ATTEMPTS = 10
 # workers each back off on their own and so thin out the account's request rate together.
 RETRY_BASE_SECONDS = 0.05
 RETRY_MAX_DELAY_SECONDS = 1.0
+# No attempt, first try or retry, starts with less time than this left before the deadline to get
+# its answer: it would most likely end unanswered, leaving the analyst to check AWS by hand.
+SHORTEST_ATTEMPT_SECONDS = 0.5
 
 
 def is_change(operation: str) -> bool:

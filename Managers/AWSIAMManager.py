@@ -31,6 +31,7 @@ from AWSIAMConstants import (
     READ_TIMEOUT_SECONDS,
     RETRY_BASE_SECONDS,
     RETRY_MAX_DELAY_SECONDS,
+    SHORTEST_ATTEMPT_SECONDS,
     is_change,
 )
 from AWSIAMDatamodels import CallerIdentity, Group, Policy, Role, User
@@ -88,7 +89,7 @@ _this_call = threading.local()
 @contextmanager
 def translated(operation: str) -> Iterator[None]:
     """Turn botocore's errors for one IAM/STS operation into the integration's own."""
-    _this_call.maybe_applied = _this_call.cut_by_deadline = False
+    _this_call.maybe_applied = _this_call.cut_by_deadline = _this_call.retry_judged = False
     _this_call.waits = {}
     try:
         yield
@@ -129,8 +130,9 @@ class _Retries:
     """botocore's standard retry conditions (throttling, 5xx, lost connections; at most
     MAX_ATTEMPTS tries) with three changes:
     - a short full-jitter backoff, so concurrent workers keep the run short while IAM throttles;
-    - no retry, and no first try, that would start after the platform's deadline, and no attempt
-      waiting on AWS past it (see attempt_timeouts);
+    - no attempt, first try or retry, that would start with less than SHORTEST_ATTEMPT_SECONDS
+      left before the platform's deadline, and no attempt waiting on AWS past it (see
+      attempt_timeouts);
     - after an attempt that timed out, no retry with less time than that attempt waited in vain.
     It also notes, per call, whether an earlier attempt may have taken effect although its answer
     was lost (a 5xx, or a connection dropped after the request went out), so the workflows can
@@ -154,7 +156,12 @@ class _Retries:
     def before_send(self, event_name: str, **kwargs) -> None:
         """Each attempt, first or retry, just before it goes out. botocore hands what this raises
         back to the caller."""
-        if not self._deadline.allows():
+        if getattr(_this_call, "retry_judged", False):
+            # needs_retry let this retry wait for it with time to spare; only the wait's own
+            # overshoot can have eaten into that, and the attempt's timeouts still fit.
+            _this_call.retry_judged = False
+            return
+        if not self._deadline.allows(SHORTEST_ATTEMPT_SECONDS):
             operation = event_name.rsplit(".", 1)[-1]
             # After an attempt that may have taken effect, the outcome is unknown, not "not made".
             unknown = getattr(_this_call, "maybe_applied", False)
@@ -177,9 +184,11 @@ class _Retries:
                 RETRY_BASE_SECONDS * 2 ** (context.attempt_number - 1), RETRY_MAX_DELAY_SECONDS)
             # An endpoint that let one attempt time out is given at least as long on the next.
             waited, _ = _timed_out(context.caught_exception) or (0.0, False)
-            if not self._deadline.allows(delay + waited):
+            if not self._deadline.allows(delay + max(waited, SHORTEST_ATTEMPT_SECONDS)):
                 _this_call.cut_by_deadline = True
                 delay = None
+            else:
+                _this_call.retry_judged = True
         self._adapter.adapt_retry_response_from_context(context)
         return delay
 
