@@ -210,10 +210,13 @@ def test_disable_user_access_under_the_fault_mix_reports_exactly(run_script, fau
 
 def test_the_deadline_ends_create_a_user_with_an_exact_partial_report(run_script, fault_proxy, server_iam):
     users = names(40)
-    fault_proxy.configure(latency_ms=700)
+    # Five waves of eight at 2 s each need 10 s, while the deadline leaves at most 7.5 s: some
+    # names are never tried. The first wave is done by 2 s after start-up, so a start-up of up to
+    # 5 s (a loaded machine) still leaves names created.
+    fault_proxy.configure(latency_ms=2000)
     # The script is killed at the deadline, like the platform does: ending by itself is the test.
     out = run_script("Create a User", {"User Name": ",".join(users)}, endpoint_url=fault_proxy.url,
-                     deadline_seconds=4.5)
+                     deadline_seconds=10)
     assert_clean(out)
     assert (out.state, out.result_value) == (FAILED, False)
     assert out.lines[0] == f"Error executing action 'Create a User'. Reason: {DEADLINE_LINE}"
@@ -235,8 +238,9 @@ def test_the_deadline_ends_disable_user_access_with_every_entity_reported(run_sc
     users = names(40)
     for user in users:
         server_iam.create_user(UserName=user)
-    fault_proxy.configure(latency_ms=700)
-    out = run_script("Disable User Access", entities=users, endpoint_url=fault_proxy.url, deadline_seconds=4.5)
+    # As for Create a User: margins no start-up on a loaded machine can eat.
+    fault_proxy.configure(latency_ms=2000)
+    out = run_script("Disable User Access", entities=users, endpoint_url=fault_proxy.url, deadline_seconds=10)
     assert_clean(out)
     assert out.state == FAILED
     assert out.lines[0] == f'Error executing action "Disable User Access". Reason: {DEADLINE_LINE}'
@@ -259,7 +263,7 @@ ALWAYS_THROTTLED = dict(rule=lambda action, params, occurrence: "throttling" if 
 def test_throttling_that_outlasts_the_deadline_is_reported_not_done(run_script, fault_proxy, server_iam):
     fault_proxy.configure(**ALWAYS_THROTTLED)
     # Attempts enough that only the deadline can end the retries.
-    out = run_script("Create a User", {"User Name": "alice"}, endpoint_url=fault_proxy.url, deadline_seconds=5,
+    out = run_script("Create a User", {"User Name": "alice"}, endpoint_url=fault_proxy.url, deadline_seconds=8,
                      overrides={"AWSIAMConstants.MAX_ATTEMPTS": 100})
     assert_clean(out)
     cut = f"{THROTTLED} (not retried: the platform's execution deadline left no time to try again)"
