@@ -142,8 +142,8 @@ ALERT_NAME = "AWS IAM: {words}"
 RULE_GENERATOR = "AWS IAM Identity Risk: {rule}"
 VENDOR, PRODUCT = "AWS", "IAM"
 CYCLE_FAILED = "The identity risks cycle created no alert and kept what it remembered: {reason}"
-CYCLE_DONE = "Created {alerts} alerts for new identity risks; {waiting} more wait for the next cycles."
-TEST_DONE = ("Test run: {alerts} sample alerts for the identity risks a first cycle would report; nothing was "
+CYCLE_DONE = "Created {alerts} for new identity risks; {waiting} more wait for the next cycles."
+TEST_DONE = ("Test run: {alerts} as samples of the identity risks a first cycle would report; nothing was "
              "remembered, so the next cycle alerts on them all.")
 MEMORY_UNREADABLE = "the platform did not hand back what earlier cycles reported ({reason})"
 MEMORY_NOT_SAVED = ("The identity risks cycle created no alert: the platform did not keep what it would have "
@@ -180,4 +180,5 @@ def cycle_failed(err: Exception) -> str:
 
 
 def cycle_done(alerts: int, waiting: int, test_run: bool) -> str:
-    return (TEST_DONE if test_run else CYCLE_DONE).format(alerts=alerts, waiting=waiting)
+    counted = "1 alert" if alerts == 1 else f"{alerts} alerts"
+    return (TEST_DONE if test_run else CYCLE_DONE).format(alerts=counted, waiting=waiting)

@@ -27,6 +27,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import demo_identity_risks as identity_risks  # noqa: E402
 import demo_view as view  # noqa: E402
 from demo_account import (  # noqa: E402
     ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_ROLE, INTEGRATION_USER, ORGANIZATION_ROLE,
@@ -481,6 +482,7 @@ def chapters(demo: Demo):
               result=False, message=f"Policy {MANAGERS_POLICY} is not attached to Group: Managers"),
           partial(view.note, "The account afterwards, read back with John's admin key:"),
           demo.show_account_state]),
+        identity_risks.chapter(demo, Run, DemoFailure),
     ]
 
 

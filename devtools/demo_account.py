@@ -127,6 +127,10 @@ class Account:
             return None
         return self._admin.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
 
+    def attach_user_policy(self, user: str, policy_arn: str) -> None:
+        """Attach a managed policy to a user with John's admin key (as AWS attaches its quarantine)."""
+        self._admin.attach_user_policy(UserName=user, PolicyArn=policy_arn)
+
     def group_policies(self, group: str) -> list[str]:
         """Names of the managed policies attached to a group."""
         return sorted(p["PolicyName"] for p in self._admin.list_attached_group_policies(GroupName=group)["AttachedPolicies"])

@@ -3,6 +3,7 @@ the code rather than the history of its development."""
 
 import io
 import re
+import subprocess
 import tokenize
 from pathlib import Path
 
@@ -85,3 +86,12 @@ def test_the_comment_scan_finds_comments_and_docstrings_only():
     source = '"""Doc, issue 3."""\nx = "issue 4"  # from task 5\n\ndef f():\n    """Issue 6."""\n'
     assert [text for _, text in comments_and_docstrings(source) if _PROCESS.search(text)] == [
         '"""Doc, issue 3."""', "# from task 5", '"""Issue 6."""']
+
+
+def test_no_environment_or_build_output_is_tracked():
+    # A tracked .venv (a worktree's link to the shared environment) replaces the main checkout's
+    # environment when merged: git treats the ignored directory as expendable.
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\n")
+    generated = [path for path in tracked if path.split("/")[0] in {".venv", "build", "dist", ".pytest_cache"}
+                 or "__pycache__" in path]
+    assert generated == []

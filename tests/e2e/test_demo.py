@@ -60,3 +60,19 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert "ci-deploy now carries the inline policy AWSRevokeOlderSessions" in last
     assert "carol     | manager, policy taken back | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in last
     assert "| Policy ManagersBucketReadOnly is not attached to Group: Managers" in last
+    # Step 13: AWS quarantines Bob; the connector's next cycle raises one critical alert on his ARN,
+    # the playbook's actions run on that entity, and the following cycle raises nothing new.
+    risks = out[out.index("13. AWS quarantines Bob's leaked key"):]
+    quiet, alert, after = risks.split("> AWS IAM Identity Risks Connector: one cycle\n")[1:]
+    assert "Log: Created 0 alerts for new identity risks" in quiet
+    assert "Log: Created 1 alert for new identity risks; 0 more wait for the next cycles." in alert
+    assert "| 100      | AWS IAM Identity Risk: quarantined | arn:aws:iam::123456789012:user/Bob.Jo" in alert
+    assert ("IAM/STS calls (5): GenerateCredentialReport, ListEntitiesForPolicy, ListEntitiesForPolicy, "
+            "ListEntitiesForPolicy, GetCredentialReport") in alert
+    assert "> Enrich User\n    entity (User): arn:aws:iam::123456789012:user/Bob.Jones\n" in alert
+    assert "- Quarantined by AWS: the policy AWSCompromisedKeyQuarantineV3 is attached" in alert
+    assert re.search(r"> Disable User Access\n    Deactivate Access Keys: true\n"
+                     r"    entity \(User\): arn:aws:iam::123456789012:user/Bob.Jones\n", alert)
+    assert re.search(r"Successfully deactivated the access keys of the following users in AWS IAM: Bob.Jones \(AKIA\w+\)",
+                     alert)
+    assert "Log: Created 0 alerts for new identity risks" in after

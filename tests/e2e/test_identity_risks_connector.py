@@ -4,12 +4,14 @@ runs as the platform's API does."""
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from conftest import CONFIG, SECRET, assert_no_credentials
 
 from local_runner import run_connector
 
+ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
 QUARANTINE = "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3"
 QUARANTINED_NAME = "AWS IAM: User quarantined by AWS for a leaked access key"
@@ -130,6 +132,19 @@ def test_a_failing_cycle_creates_nothing_loses_nothing_and_ends_normally(cycle, 
     assert not set(after) & set(remembered)
 
 
+def test_one_alert_is_counted_as_one(cycle, account):
+    out = cycle(**{"Max Alerts Per Cycle": 1})
+    assert out.log_rows[-1]["message"] == "Created 1 alert for new identity risks; 3 more wait for the next cycles."
+
+
+def test_the_packages_mapping_makes_the_users_arn_the_alerts_user_entity(cycle, account):
+    rule, = json.loads((ROOT / "DefaultMappingRules" / "integration_mapping_rules.json").read_text(encoding="utf-8"))
+    assert (rule["Source"], rule["Product"], rule["SecurityEventFieldName"]) == ("AWSIAM", "IAM", "SourceUserName")
+    for alert in cycle().alerts:
+        assert alert["device_product"] == rule["Product"]
+        assert alert["events"][0][rule["RawDataPrimaryFieldMatchTerm"]] == arn(alert["events"][0]["UserName"])
+
+
 def test_a_bad_parameter_is_a_failing_cycle_too(cycle, account):
     out = cycle(**{"Max Alerts Per Cycle": "0"})
     assert out.alerts == [] and out.errors == [
@@ -159,6 +174,6 @@ def test_the_test_run_shows_sample_alerts_and_remembers_nothing(cycle, account):
     assert names(test) == [(QUARANTINED_NAME, "bob"), (NO_MFA_NAME, "bob"), (NO_MFA_NAME, "carol"), (TWO_KEYS_NAME, "bob")]
     assert all(alert["is_test_case"] for alert in test.alerts)
     assert test.context_calls == [] and not cycle.store.exists()
-    assert test.log_rows[-1]["message"] == ("Test run: 4 sample alerts for the identity risks a first cycle would "
+    assert test.log_rows[-1]["message"] == ("Test run: 4 alerts as samples of the identity risks a first cycle would "
                                             "report; nothing was remembered, so the next cycle alerts on them all.")
     assert len(cycle().alerts) == 4
