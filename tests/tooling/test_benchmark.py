@@ -43,3 +43,15 @@ def test_no_bench_name_is_a_prefix_of_another():
     for case in BULK_CASES:
         names = names_for(case)
         assert not any(a != b and a in b for a in names for b in names)
+
+
+@pytest.mark.parametrize("calls, fine", [
+    (["GenerateCredentialReport", *["ListEntitiesForPolicy"] * 3, "GenerateCredentialReport", "GetCredentialReport"], True),
+    (["GenerateCredentialReport", *["ListEntitiesForPolicy"] * 3, "GetCredentialReport"], True),
+    (["GenerateCredentialReport", *["ListEntitiesForPolicy"] * 3, "GetCredentialReport", "GetUser"], False),
+    (["GenerateCredentialReport", *["ListEntitiesForPolicy"] * 4, "GetCredentialReport"], False),
+], ids=["awaited", "fresh", "a-call-per-user", "a-second-page"])
+def test_the_identity_risks_bench_accepts_one_report_and_three_listings_only(calls, fine):
+    from bench_identity_risks import one_report
+
+    assert one_report(calls) is fine
