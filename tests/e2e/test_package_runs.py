@@ -7,9 +7,10 @@ import venv
 import zipfile
 from pathlib import Path
 
+import boto3
 import pytest
 from conftest import COMPLETED, CONFIG, assert_clean
-from local_runner import run_script
+from local_runner import run_connector, run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,3 +49,17 @@ def test_packaged_scripts_run_from_their_own_wheels(installed_package, moto_serv
     assert (out.message, out.state, out.result_value) == (expected, COMPLETED, True)
     assert_clean(out)
 
+
+
+def test_the_packaged_connector_runs_a_cycle_from_its_own_wheels(installed_package, moto_server, tmp_path):
+    package, python, _ = installed_package
+    moto_server.reset_state()
+    iam = boto3.client("iam", endpoint_url=moto_server.url, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    iam.create_user(UserName="from-the-zip")
+    iam.create_login_profile(UserName="from-the-zip", Password="Pa55word!x")
+    out = run_connector(parameters=CONFIG, context_store=tmp_path / "context.json", endpoint_url=moto_server.url,
+                        package_root=package, python=python)
+    assert out.exit_code == 0 and out.errors == []
+    assert [(alert["name"], alert["events"][0]["UserName"]) for alert in out.alerts] == [
+        ("AWS IAM: Console access without MFA", "from-the-zip")]
