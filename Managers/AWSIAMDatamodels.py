@@ -67,17 +67,26 @@ class User(IAMObject):
         return [self.name, self.id, self.arn, self._date("CreateDate")]
 
 
-class Role(IAMObject):
-    NAME_KEY = "RoleName"
-    ID_KEY = "RoleId"
-
-
 class Group(IAMObject):
     NAME_KEY = "GroupName"
     ID_KEY = "GroupId"
 
     def to_table_row(self) -> list[str]:
         return [self.name, self.id, self.arn, self._date("CreateDate")]
+
+
+class Role(IAMObject):
+    NAME_KEY = "RoleName"
+    ID_KEY = "RoleId"
+
+    @property
+    def trust_policy(self) -> dict:
+        """The trust policy as parsed JSON (botocore decodes IAM's URL-encoded document)."""
+        return self.raw.get("AssumeRolePolicyDocument") or {}
+
+    @property
+    def path(self) -> str:
+        return self.raw.get("Path", "/")
 
 
 class Policy(IAMObject):

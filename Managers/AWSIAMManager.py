@@ -317,6 +317,7 @@ class AWSIAMManager:
         # Each listed at most once per run, and indexed once.
         self._user_listing = Once(self._index_users)
         self._role_listing = Once(self._index_roles)
+        self._trust_quota = Once(self.assume_role_policy_size_quota)  # asked once per run, when needed
         self._cross_account_role, self._external_id = cross_account_role, external_id
         # account -> Once(the manager acting there): one AssumeRole per account per run.
         self._members: dict[str, Once] = {}
@@ -418,6 +419,21 @@ class AWSIAMManager:
         """Needs iam:GetPolicy."""
         with translated("GetPolicy"):
             return Policy(self.iam.get_policy(PolicyArn=policy_arn)["Policy"])
+
+    def get_role_policy(self, role_name: str, policy_name: str) -> dict | None:
+        """One inline policy of a role as parsed JSON, or None when the role has no policy of that
+        name (the role's own existence is checked by the caller first). Needs iam:GetRolePolicy."""
+        try:
+            with translated("GetRolePolicy"):
+                return self.iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        except NotFound:
+            return None
+
+    def assume_role_policy_size_quota(self) -> int:
+        """The account's limit on the characters of a role's trust policy (2048 unless raised).
+        Needs iam:GetAccountSummary."""
+        with translated("GetAccountSummary"):
+            return self.iam.get_account_summary()["SummaryMap"]["AssumeRolePolicySizeQuota"]
 
     def list_user_tags(self, user_name: str) -> dict[str, str]:
         """The user's tags as {key: value}: at most 50, so one call. Needs iam:ListUserTags."""
@@ -578,6 +594,16 @@ class AWSIAMManager:
         with translated("PutRolePolicy"):
             self.iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=document)
 
+    def delete_role_policy(self, role_name: str, policy_name: str) -> None:
+        """Delete one inline policy of a role. Needs iam:DeleteRolePolicy."""
+        with translated("DeleteRolePolicy"):
+            self.iam.delete_role_policy(RoleName=role_name, PolicyName=policy_name)
+
+    def update_assume_role_policy(self, role_name: str, document: str) -> None:
+        """Replace a role's trust policy. Needs iam:UpdateAssumeRolePolicy."""
+        with translated("UpdateAssumeRolePolicy"):
+            self.iam.update_assume_role_policy(RoleName=role_name, PolicyDocument=document)
+
     def update_access_key(self, user_name: str, access_key_id: str, *, active: bool) -> None:
         """Set one access key Active or Inactive. Needs iam:UpdateAccessKey."""
         with translated("UpdateAccessKey"):
@@ -600,6 +626,10 @@ class AWSIAMManager:
         """The account the integration acts in (the keys' own, or the assumed role's), asked at
         most once per run, and not at all after AssumeRole."""
         return self._caller_identity.get()
+
+    def trust_policy_quota(self) -> int:
+        """assume_role_policy_size_quota, asked at most once per run."""
+        return self._trust_quota.get()
 
     def users_by_lower_name(self) -> dict[str, User]:
         """Every user of the account, listed at most once per run (1000 per call); a failed

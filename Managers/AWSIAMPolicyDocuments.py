@@ -34,6 +34,73 @@ def revoke_older_sessions_document(cutoff: datetime) -> str:
     )
 
 
+# Named session only: one inline policy on the role denies everything to the sessions it lists by
+# aws:userid, which for a role session is "<RoleId>:<session name>". The list grows with each run.
+REVOKED_SESSIONS_POLICY_NAME = "AWSIAMRevokedSessions"
+
+
+def revoked_sessions_document(user_ids) -> str:
+    return compact({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:userid": list(user_ids)}},
+    }]})
+
+
+def revoked_sessions_in(document: dict) -> list[str] | None:
+    """The aws:userid values an AWSIAMRevokedSessions document denies; None when the document is
+    not one this integration wrote (someone edited it), so that no run overwrites it blindly."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or len(statements) != 1 or not isinstance(statements[0], dict):
+        return None
+    statement = statements[0]
+    values = (statement.get("Condition") or {}).get("StringEquals", {}).get("aws:userid")
+    if statement.get("Effect") != "Deny" or values is None:
+        return None
+    values = [values] if isinstance(values, str) else values
+    return list(values) if all(isinstance(value, str) for value in values) else None
+
+
+# Block New Sessions: a statement at the head of the role's trust policy that refuses every way
+# of assuming the role. An explicit Deny outranks every Allow the other statements grant.
+BLOCK_NEW_SESSIONS_SID = "AWSIAMBlockNewSessions"
+BLOCK_NEW_SESSIONS_STATEMENT = {
+    "Sid": BLOCK_NEW_SESSIONS_SID, "Effect": "Deny", "Principal": "*",
+    "Action": ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"],
+}
+
+
+def _statements(document: dict) -> list:
+    statements = document.get("Statement", [])
+    return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def is_blocked(trust: dict) -> bool:
+    return any(isinstance(s, dict) and s.get("Sid") == BLOCK_NEW_SESSIONS_SID for s in _statements(trust))
+
+
+def with_block(trust: dict) -> dict:
+    """The trust policy with the block statement first and every other statement as it was."""
+    return {**trust, "Statement": [BLOCK_NEW_SESSIONS_STATEMENT, *_statements(trust)]}
+
+
+def without_block(trust: dict) -> dict:
+    """The trust policy without the block statement, every other statement as it was. A trust
+    policy whose Statement was a single object comes back as a one-element list: the same policy."""
+    return {**trust, "Statement": [s for s in _statements(trust)
+                                   if not (isinstance(s, dict) and s.get("Sid") == BLOCK_NEW_SESSIONS_SID)]}
+
+
+def compact(document: dict) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def policy_size(text: str) -> int:
+    """A policy's size as IAM counts it against its quotas: every character but white space."""
+    return sum(1 for character in text if not character.isspace())
+
+
 class MalformedDocument(ValueError):
     """The analyst's policy document cannot be a policy; `reason` says why, for the message."""
 

@@ -70,6 +70,10 @@ class ContainmentRecord:
             return None
         return cls(tuple(match["keys"].split("/")) if match["keys"] else (), match["at"])
 
+    @property
+    def at_time(self) -> datetime:
+        return datetime.strptime(self.at, RECORD_TIME_FORMAT).replace(tzinfo=timezone.utc)
+
     @classmethod
     def new(cls, now: datetime) -> "ContainmentRecord":
         return cls((), now.astimezone(timezone.utc).strftime(RECORD_TIME_FORMAT))
@@ -125,8 +129,17 @@ class DisableRun:
     error: Exception | None = None
 
 
+class RestoreMode(StrEnum):
+    """Enable User Access: `Undo` for a false positive (exactly what containment changed comes
+    back); `Recover` after a real compromise (access comes back, the compromised credentials do not)."""
+
+    UNDO = "Undo"
+    RECOVER = "Recover"
+
+
 class EnableStatus(StrEnum):
     ENABLED = "enabled"
+    RECOVERED = "recovered"  # Recover: deny and record gone, recorded keys left Inactive, older sessions cut off
     NOT_DISABLED = "not_disabled"  # neither the deny policy nor the containment tag was there
     NOT_FOUND = "not_found"
     TEMPORARY_KEY = "temporary_key"
@@ -137,6 +150,7 @@ class EnableStatus(StrEnum):
 class EnableStep(StrEnum):
     """The step of Enable User Access whose call failed."""
 
+    SESSIONS = "sessions"  # Recover: the cut-off of the sessions issued before containment
     DENY_POLICY = "deny_policy"
     KEYS = "keys"
     TAG = "tag"
@@ -161,6 +175,8 @@ class EnableOutcome:
     tag_value: str | None = None  # the unreadable tag, to show the analyst
     interrupted: bool = False  # a general error or the deadline stopped the restore part-way
     principal: Principal = Principal()
+    revoked_before: str | None = None  # Recover: the cut-off written on the user (RECORD_TIME_FORMAT)
+    kept_inactive: tuple[str, ...] = ()  # Recover: the recorded keys, left as containment left them
 
 
 @dataclass(frozen=True)
@@ -169,3 +185,4 @@ class EnableRun:
 
     outcomes: tuple[EnableOutcome, ...]
     error: Exception | None = None
+    mode: RestoreMode = RestoreMode.UNDO

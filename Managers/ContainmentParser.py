@@ -6,7 +6,7 @@ from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS
 from AWSIAMParser import denied_on_every_item, items_result, join_names
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 from ContainmentModels import (CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus,
-                               EnableOutcome, EnableRun, EnableStatus, EnableStep)
+                               EnableOutcome, EnableRun, EnableStatus, EnableStep, RestoreMode)
 from PrincipalsModels import KEY_ID_LENGTH, Missing
 
 DISABLED = "Successfully added deny policy to the following users in AWS IAM: {names}"
@@ -197,6 +197,18 @@ INTERRUPTIONS = {
     DisableCause.UNANSWERED: "A call got no answer before the platform's deadline: check the user in AWS.",
 }
 STOPPED_AFTER_DENY = " The deny policy was removed; running the action again finishes the restore."
+
+# Restore Mode Recover.
+RECOVERED = "Successfully recovered the following users in AWS IAM: {names}"
+SESSIONS_CUT = ("Revoked the sessions and temporary credentials issued before containment of the following users in "
+                "AWS IAM: {names}")
+USER_CUTOFF = "{name} (before {time})"
+KEYS_KEPT = ("Kept Inactive, as a compromised access key is never reactivated, the recorded access keys of the "
+             "following users in AWS IAM: {names}")
+SESSIONS_NOT_CUT = ("The sessions issued before containment could not be revoked, so the deny policy was left on and "
+                    "nothing was changed: {error}")
+DENY_NOT_REMOVED = ("The sessions issued before {time} were revoked, but the deny policy could not be removed: {error}. "
+                    "Running the action again finishes the recovery.")
 STOPPED = " Running the action again finishes the restore."
 
 
@@ -206,10 +218,13 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
         return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
     pairs = list(zip(entity_ids, run.outcomes))
     of = {status: [o for _, o in pairs if o.status is status] for status in EnableStatus}
-    enabled = of[EnableStatus.ENABLED]
+    enabled, recovered = of[EnableStatus.ENABLED], of[EnableStatus.RECOVERED]
     left = [o for o in enabled if set(o.recorded_keys) - set(o.reactivated_keys)]
     lines = [template.format(names=join_names(names)) for template, names in (
         (ENABLED, [user_label(o) for o in enabled]),
+        (RECOVERED, [user_label(o) for o in recovered]),
+        (SESSIONS_CUT, [USER_CUTOFF.format(name=user_label(o), time=o.revoked_before) for o in recovered]),
+        (KEYS_KEPT, [user_keys(o, o.kept_inactive) for o in recovered if o.kept_inactive]),
         (KEYS_REACTIVATED, [user_keys(o, o.reactivated_keys) for o in run.outcomes if o.reactivated_keys]),
         (KEYS_NOT_BACK if reactivate_keys else KEYS_LEFT_OFF,
          [user_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left]),
@@ -222,15 +237,20 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED,
                                                           EnableStatus.TEMPORARY_KEY, EnableStatus.NOT_A_USER))
-    json_result = [_enable_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
+    json_result = [_enable_entity_json(entity_id, outcome, run.mode) for entity_id, outcome in pairs]
     return items_result(ENABLE_USER_ACCESS, lines, json_result, general_error=general_error,
-                        any_failed=bool(of[EnableStatus.FAILED]), any_done=bool(enabled))
+                        any_failed=bool(of[EnableStatus.FAILED]), any_done=bool(enabled or recovered))
 
 
-def _enable_entity_json(entity_id: str, outcome: EnableOutcome) -> dict:
-    reason = None if outcome.status is EnableStatus.ENABLED else _enable_reason(outcome)
-    return user_entity_json(entity_id, outcome, reason, DenyPolicyRemoved=outcome.deny_removed,
-                            RecordedKeys=list(outcome.recorded_keys), ReactivatedKeys=list(outcome.reactivated_keys))
+def _enable_entity_json(entity_id: str, outcome: EnableOutcome, mode: RestoreMode) -> dict:
+    done = outcome.status in (EnableStatus.ENABLED, EnableStatus.RECOVERED)
+    reason = None if done else _enable_reason(outcome)
+    fields = dict(DenyPolicyRemoved=outcome.deny_removed, RecordedKeys=list(outcome.recorded_keys),
+                  ReactivatedKeys=list(outcome.reactivated_keys))
+    if mode is RestoreMode.RECOVER:
+        # Only Recover has these, so an Undo run's JSON stays as it always was.
+        fields.update(RevokedBefore=outcome.revoked_before, KeptInactive=list(outcome.kept_inactive))
+    return user_entity_json(entity_id, outcome, reason, **fields)
 
 
 def _enable_reason(outcome: EnableOutcome) -> str:
@@ -244,6 +264,10 @@ def _enable_reason(outcome: EnableOutcome) -> str:
         return head + (STOPPED_AFTER_DENY if outcome.deny_removed else STOPPED)
     if outcome.cause is DisableCause.TAG_UNREADABLE:
         return TAG_UNREADABLE.format(tag=CONTAINMENT_TAG, value=outcome.tag_value, deny=deny)
+    if outcome.step is EnableStep.SESSIONS:
+        return SESSIONS_NOT_CUT.format(error=outcome.error)
+    if outcome.step is EnableStep.DENY_POLICY and outcome.revoked_before:
+        return DENY_NOT_REMOVED.format(time=outcome.revoked_before, error=outcome.error)
     if outcome.step is EnableStep.KEYS:
         return KEYS_NOT_ALL_BACK.format(deny=deny, error=outcome.error, tag=CONTAINMENT_TAG)
     if outcome.step is EnableStep.TAG:

@@ -18,10 +18,12 @@ from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
-from AWSIAMPolicyDocuments import DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME
+from AWSIAMPolicyDocuments import (DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME,
+                                   revoke_older_sessions_document)
 from ContainmentModels import (
     CONTAINMENT_TAG,
     MAX_TAG_VALUE_LENGTH,
+    RECORD_TIME_FORMAT,
     ContainmentRecord,
     DisableCause,
     DisableOutcome,
@@ -32,6 +34,7 @@ from ContainmentModels import (
     EnableStatus,
     EnableStep,
     KeyStep,
+    RestoreMode,
 )
 from PrincipalsModels import Principal
 from PrincipalsWorkflow import Resolution, UserOutcomes, UserResolver
@@ -147,25 +150,31 @@ class Containment:
 
     # --- Enable User Access -------------------------------------------------------------------
 
-    def enable_users(self, lookups: Sequence[str], *, reactivate_keys: bool = True) -> EnableRun:
+    def enable_users(self, lookups: Sequence[str], *, reactivate_keys: bool = True,
+                     mode: RestoreMode = RestoreMode.UNDO) -> EnableRun:
         """Undo Disable User Access on each user named by an entity: delete the deny policy, set back
         to Active the recorded keys that still exist and are Inactive (with `reactivate_keys`), and
         remove the containment tag. No other key or policy is touched.
+        In Recover mode no key is reactivated; instead every session and temporary credential of the
+        user issued before containment is cut off (see _recover).
         Needs iam:ListUserTags, iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey,
-        iam:UntagUser, and what UserResolver.resolve needs."""
+        iam:UntagUser, and what UserResolver.resolve needs; Recover also iam:ListUserPolicies and
+        iam:PutUserPolicy."""
         outcomes, error = self._each_user(
-            lookups, lambda item, progress: self._enable_one(item, progress, reactivate_keys), _ENABLE)
-        return EnableRun(outcomes, error=error)
+            lookups, lambda item, progress: self._enable_one(item, progress, reactivate_keys, mode), _ENABLE)
+        return EnableRun(outcomes, error=error, mode=mode)
 
-    def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool) -> EnableOutcome:
+    def _enable_one(self, item: tuple[int, str], progress: dict, reactivate_keys: bool,
+                    mode: RestoreMode) -> EnableOutcome:
         index, lookup = item
         found, ended = self.resolver.find(lookup, _ENABLE)
         if ended is not None:
             return ended
-        return self.resolver.once(found, lookup, lambda: self._enable_user(index, lookup, found, progress, reactivate_keys))
+        return self.resolver.once(
+            found, lookup, lambda: self._enable_user(index, lookup, found, progress, reactivate_keys, mode))
 
     def _enable_user(self, index: int, lookup: str, found: Resolution, progress: dict,
-                     reactivate_keys: bool) -> EnableOutcome:
+                     reactivate_keys: bool, mode: RestoreMode) -> EnableOutcome:
         user, manager = found.user, found.manager
         try:
             tags = manager.list_user_tags(user.name)
@@ -175,9 +184,12 @@ class Containment:
             raise
         except AWSIAMError as err:
             return EnableOutcome(lookup, EnableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
-        state = progress[index] = _EnableProgress(lookup, user.name, user.arn, found.principal)
+        state = progress[index] = _EnableProgress(lookup, user.name, user.arn, found.principal, mode=mode)
         try:
-            self._restore(manager, user.name, tags.get(CONTAINMENT_TAG), state, reactivate_keys)
+            if mode is RestoreMode.RECOVER:
+                self._recover(manager, user.name, tags.get(CONTAINMENT_TAG), state)
+            else:
+                self._restore(manager, user.name, tags.get(CONTAINMENT_TAG), state, reactivate_keys)
         except _GENERAL:
             raise
         except AWSIAMError as err:
@@ -187,6 +199,49 @@ class Containment:
     def _restore(self, manager: AWSIAMManager, user_name: str, tag_value: str | None, state: "_EnableProgress",
                  reactivate_keys: bool) -> None:
         """Needs iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey and iam:UntagUser."""
+        self._delete_deny(manager, user_name, state)
+        if tag_value is None:
+            state.nothing_recorded = True
+            return
+        record = self._readable_record(tag_value, state)
+        if record is None:
+            return
+        if reactivate_keys and record.keys:
+            state.step = EnableStep.KEYS
+            self._reactivate(manager, user_name, record, state)
+            if state.error is not None:
+                return  # the tag stays, so running the action again finishes the restore
+        state.step = EnableStep.TAG
+        manager.untag_user(user_name, CONTAINMENT_TAG)
+        state.step = None
+
+    def _recover(self, manager: AWSIAMManager, user_name: str, tag_value: str | None, state: "_EnableProgress") -> None:
+        """After a real compromise: the recorded keys stay Inactive (AWS advises never to reactivate
+        a compromised key), and the user gets the console's AWSRevokeOlderSessions document dated at
+        the record's `at`, so every session and temporary credential issued before containment
+        (GetSessionToken and GetFederationToken credentials live up to 36 hours) stays dead while new
+        keys and sessions work. The cut-off is written before the deny policy goes, so there is no
+        moment in which the old credentials work again.
+        Needs iam:ListUserPolicies, iam:PutUserPolicy, iam:DeleteUserPolicy and iam:UntagUser."""
+        if tag_value is None and DENY_ALL_POLICY_NAME not in manager.list_user_policies(user_name):
+            # Not contained: a cut-off now would end the sessions the user works with today.
+            state.nothing_recorded = True
+            return
+        record = self._readable_record(tag_value, state) if tag_value is not None else None
+        cutoff = record.at_time if record else utc_now().replace(microsecond=0)
+        state.step = EnableStep.SESSIONS
+        manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document(cutoff))
+        state.revoked_before = cutoff.strftime(RECORD_TIME_FORMAT)
+        self._delete_deny(manager, user_name, state)
+        if record is None:
+            return  # no record to remove; an unreadable tag stays for a person to read
+        state.step = EnableStep.TAG
+        manager.untag_user(user_name, CONTAINMENT_TAG)
+        state.step = None
+
+    @staticmethod
+    def _delete_deny(manager: AWSIAMManager, user_name: str, state: "_EnableProgress") -> None:
+        """Needs iam:DeleteUserPolicy."""
         state.step = EnableStep.DENY_POLICY
         try:
             manager.delete_user_policy(user_name, DENY_ALL_POLICY_NAME)
@@ -196,24 +251,18 @@ class Containment:
             # attempt deleted it.
             state.deny_removed = err.maybe_applied
         state.step = None
-        if tag_value is None:
-            state.nothing_recorded = True
-            return
+
+    @staticmethod
+    def _readable_record(tag_value: str, state: "_EnableProgress") -> ContainmentRecord | None:
+        """The record, noted on the state; None (and the tag kept for the report) when it is not
+        one this integration wrote: without it no key can be restored exactly, and the tag stays
+        so that whoever edited it, or an administrator, can still read what it says."""
         record = ContainmentRecord.from_tag_value(tag_value)
         if record is None:
-            # Without a readable record no key can be restored exactly. The tag stays, so that
-            # whoever edited it, or an administrator, can still read what it says.
             state.cause, state.tag_value = DisableCause.TAG_UNREADABLE, tag_value
-            return
-        state.recorded = record.keys
-        if reactivate_keys and record.keys:
-            state.step = EnableStep.KEYS
-            self._reactivate(manager, user_name, record, state)
-            if state.error is not None:
-                return  # the tag stays, so running the action again finishes the restore
-        state.step = EnableStep.TAG
-        manager.untag_user(user_name, CONTAINMENT_TAG)
-        state.step = None
+        else:
+            state.recorded = record.keys
+        return record
 
     def _reactivate(self, manager: AWSIAMManager, user_name: str, record: ContainmentRecord,
                     state: "_EnableProgress") -> None:
@@ -287,6 +336,8 @@ class _EnableProgress:
     cause: DisableCause | None = None
     error: Exception | None = None
     tag_value: str | None = None
+    mode: RestoreMode = RestoreMode.UNDO
+    revoked_before: str | None = None
 
     def outcome(self, *, cause: DisableCause | None = None, error: Exception | None = None) -> EnableOutcome:
         """`cause` or `error` is what interrupted the restore, when the report is made without it."""
@@ -294,13 +345,16 @@ class _EnableProgress:
         cause, error = cause or self.cause, error or self.error
         if cause is not None or error is not None:
             status = EnableStatus.FAILED
-        elif self.nothing_recorded and not self.deny_removed:
+        elif self.nothing_recorded and not self.deny_removed and self.revoked_before is None:
             status = EnableStatus.NOT_DISABLED
+        elif self.mode is RestoreMode.RECOVER:
+            status = EnableStatus.RECOVERED
         else:
             status = EnableStatus.ENABLED
         return EnableOutcome(self.lookup, status, self.user_name, self.arn, self.deny_removed, tuple(self.recorded),
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted,
-                             self.principal)
+                             self.principal,
+                             self.revoked_before, tuple(self.recorded) if self.mode is RestoreMode.RECOVER else ())
 
 
 def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,

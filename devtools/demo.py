@@ -28,6 +28,7 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import demo_identity_risks as identity_risks  # noqa: E402
+import demo_role_containment  # noqa: E402
 import demo_view as view  # noqa: E402
 from demo_account import (  # noqa: E402
     ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_ROLE, INTEGRATION_USER, ORGANIZATION_ROLE,
@@ -483,6 +484,7 @@ def chapters(demo: Demo):
           partial(view.note, "The account afterwards, read back with John's admin key:"),
           demo.show_account_state]),
         identity_risks.chapter(demo, Run, DemoFailure),
+        *demo_role_containment.chapters(demo, Run, developer),
     ]
 
 
@@ -513,7 +515,7 @@ def main() -> int:
                     demo.run(step)
                 else:
                     step()
-    except (DemoFailure, LookupError) as failure:  # LookupError: the docs lost a policy block
+    except (DemoFailure, demo_role_containment.DemoFailure, LookupError) as failure:  # LookupError: the docs lost a policy block
         print(f"\nDEMO FAILED: {failure}")
         return 1
     finally:

@@ -115,6 +115,32 @@ class Account:
         """A role that EC2 instances assume; returns its ARN."""
         return self._admin.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))["Role"]["Arn"]
 
+    def create_shared_role(self, name: str) -> tuple[str, str]:
+        """A role the build runners assume (here John's key stands in for them); returns its ARN and
+        its RoleId. One trust statement: moto, which checks trust policies on AssumeRole under
+        enforcement, fails on a statement whose principal is a service or another identity."""
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "BuildRunners", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:user/{ADMIN_USER}"},
+             "Action": "sts:AssumeRole"}]}
+        role = self._admin.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+        return role["Arn"], role["RoleId"]
+
+    def start_session(self, role_arn: str, session: str) -> str:
+        """John assumes the role, as a build runner would; returns the session's assumed-role ARN."""
+        return self._admin_sts.assume_role(RoleArn=role_arn, RoleSessionName=session)["AssumedRoleUser"]["Arn"]
+
+    def role_documents(self, role: str) -> tuple[dict, dict[str, dict]]:
+        """The role's trust policy and {inline policy name: document}, as parsed JSON."""
+        trust = self._admin.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+        names = self._admin.list_role_policies(RoleName=role)["PolicyNames"]
+        return trust, {name: self._admin.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"] for name in names}
+
+    def user_policy(self, user: str, name: str) -> dict:
+        return self._admin.get_user_policy(UserName=user, PolicyName=name)["PolicyDocument"]
+
+    def delete_key(self, user: str, key_id: str) -> None:
+        self._admin.delete_access_key(UserName=user, AccessKeyId=key_id)
+
     def user_state(self, user: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
         """(inline policy names, {access key ID: status}, {tag key: value}) of a user."""
         inline = self._admin.list_user_policies(UserName=user)["PolicyNames"]

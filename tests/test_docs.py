@@ -17,7 +17,7 @@ import IdentityParser as identity
 import IdentityRisksParser as risks
 import PolicyParser as policy
 import RoleSessionsParser as revoke
-from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, REVOKE_ROLE_SESSIONS
+from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, RESTORE_ROLE_ACCESS, REVOKE_ROLE_SESSIONS
 from AWSIAMExceptions import AccountNotReached, AWSIAMError, RoleNotAssumed
 from IdentityModels import ItemStatus
 from demo_permissions import (
@@ -89,7 +89,8 @@ def headings(text: str, level: int) -> list[str]:
 # The sections of the action reference that are not an action, and the file each lives in.
 NOT_ACTIONS = {"Rules every action follows": "connection.md", "Containment and undo": "containment.md",
                "The rules, and what each means for an analyst": "identity-risks.md",
-               "The AWS IAM Identity Risks Connector": "identity-risks.md"}
+               "The AWS IAM Identity Risks Connector": "identity-risks.md",
+               "Which roles an action works on": "role-sessions.md"}
 # Each action of today in the file of its capability.
 ACTION_FILES = {
     "Ping": "connection.md",
@@ -98,7 +99,7 @@ ACTION_FILES = {
     **dict.fromkeys(["Create a Policy", "List Policies", "Attach a Policy", "Detach a Policy"], "policy.md"),
     **dict.fromkeys(["Disable User Access", "Enable User Access"], "containment.md"),
     "Enrich User": "enrichment.md",
-    "Revoke Role Sessions": "role-sessions.md",
+    **dict.fromkeys(["Revoke Role Sessions", "Restore Role Access"], "role-sessions.md"),
     "List Identity Risks": "identity-risks.md",
 }
 
@@ -231,6 +232,11 @@ MESSAGES = {"connection.md": [
     rendered(enable.TAG_UNREADABLE, tag="AWSIAM-Containment", value="<tag value>",
              deny="<The deny policy was removed|The deny policy was not there>"),
     *enable.INTERRUPTIONS.values(), enable.STOPPED_AFTER_DENY, enable.STOPPED,
+    rendered(enable.RECOVERED, names="<user names>"),
+    rendered(enable.SESSIONS_CUT, names=enable.USER_CUTOFF.format(name="<user>", time="<time>") + ", ..."),
+    rendered(enable.KEYS_KEPT, names="<user> (<key IDs>), ..."),
+    rendered(enable.SESSIONS_NOT_CUT, error="<AWS error>"),
+    rendered(enable.DENY_NOT_REMOVED, time="<time>", error="<AWS error>"),
     ENABLE_USER_ACCESS.failure("..."),
 ], "enrichment.md": [
     rendered(enrich.ENRICHED, names="<user names>"),
@@ -248,10 +254,21 @@ MESSAGES = {"connection.md": [
     rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
 ], "role-sessions.md": [
     rendered(revoke.REVOKED, time="<time>", names="<role names>"),
+    rendered(revoke.NAMED_REVOKED, names="<role> (<RoleId>:<session>, ...), ..."),
+    rendered(revoke.BLOCKED, names="<role names>"),
     rendered(revoke.NOT_FOUND, names="<names as given>"),
     rendered(revoke.FAILED, names="<role names>"),
+    rendered(revoke.SKIPPED, count="<count>", names="<entity identifiers>"),
+    revoke.NO_ROLES,
     *revoke.REASONS.values(),
+    revoke.DONE_BEFORE.format(done=revoke.DONE_REVOKED.format(time="<time>")),
     REVOKE_ROLE_SESSIONS.failure("..."),
+    rendered(revoke.RESTORED, names="<role> (<what was removed>), ..."),
+    rendered(revoke.LIFTED, session="<session>", names="<role names>"),
+    rendered(revoke.NOT_CONTAINED, names="<role names>"),
+    rendered(revoke.NOT_RESTORED, names="<role names>"),
+    revoke.BAD_SESSION_PARAMETER,
+    RESTORE_ROLE_ACCESS.failure("..."),
 ], "identity-risks.md": [
     rendered(risks.FOUND, count="<count>", minimum="<minimum>", counts="<count> critical, <count> high, <count> medium, <count> low"),
     rendered(risks.CLEAN, minimum="<minimum>"),

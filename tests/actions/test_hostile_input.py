@@ -28,7 +28,10 @@ SANE = {
     "Description": "", "Identity Type": "Group", "Identity Name": "Developers", "Only Attached": "false",
     "Scope": "All", "Max Users to Return": "", "Max Groups to Return": "", "Max Policies to Return": "",
     "Role Name": "ci-deploy", "Deactivate Access Keys": "true", "Reactivate Access Keys": "true",
+    "Block New Sessions": "true", "Session Name": "", "Restore Mode": "Recover",
 }
+# Where one action's sane value for a shared parameter name differs.
+SANE_FOR = {"Revoke Role Sessions": {"Scope": "Named session only"}}
 ACTIONS = {
     "Create a User": ["User Name"],
     "Create a Group": ["Group Name"],
@@ -40,9 +43,10 @@ ACTIONS = {
     "Create a Policy": ["Policy Name", "Policy Document", "Description"],
     "Attach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
     "Detach a Policy": ["Identity Type", "Identity Name", "Policy Name"],
-    "Revoke Role Sessions": ["Role Name"],
+    "Revoke Role Sessions": ["Role Name", "Scope", "Block New Sessions"],
+    "Restore Role Access": ["Role Name", "Session Name"],
     "Disable User Access": ["Deactivate Access Keys"],
-    "Enable User Access": ["Reactivate Access Keys"],
+    "Enable User Access": ["Reactivate Access Keys", "Restore Mode"],
 }
 CASES = [
     pytest.param(action, param, value, id=f"{action}|{param}|{label}")
@@ -54,7 +58,7 @@ CASES = [
 
 @pytest.mark.parametrize("action, param, value", CASES)
 def test_hostile_parameter_never_crashes(run_action, action, param, value):
-    params = {name: SANE[name] for name in ACTIONS[action]} | {param: value}
+    params = {name: SANE_FOR.get(action, {}).get(name, SANE[name]) for name in ACTIONS[action]} | {param: value}
     out = run_action(action, params)
     assert out.state in (COMPLETED, FAILED)
     assert out.message.strip()
@@ -62,8 +66,10 @@ def test_hostile_parameter_never_crashes(run_action, action, param, value):
 
 
 @pytest.mark.parametrize("action, params", [("Disable User Access", {}), ("Disable User Access", {"Deactivate Access Keys": "true"}),
-                                            ("Enable User Access", {}), ("Enrich User", {})],
-                         ids=["disable", "disable-with-keys", "enable", "enrich"])
+                                            ("Enable User Access", {}), ("Enrich User", {}),
+                                            ("Revoke Role Sessions", {"Scope": "Named session only", "Block New Sessions": "true"}),
+                                            ("Restore Role Access", {"Session Name": "i-0abc"})],
+                         ids=["disable", "disable-with-keys", "enable", "enrich", "revoke", "restore"])
 @pytest.mark.parametrize("label, value", HOSTILE.items(), ids=HOSTILE.keys())
 def test_hostile_entity_never_crashes(run_action, action, params, label, value):
     out = run_action(action, params, entities=[(value or "x", "USERUNIQNAME"), ("10.0.0.1", "ADDRESS")])

@@ -21,7 +21,7 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     for action in ("Ping", "Create a User", "Create a Group", "Create a Policy", "Attach a Policy",
                    "Add a User to a Group", "List Users", "List Groups", "List Policies",
                    "Remove a User from a Group", "Disable User Access", "Enrich User", "Enable User Access",
-                   "Revoke Role Sessions", "Detach a Policy"):
+                   "Revoke Role Sessions", "Detach a Policy", "Restore Role Access"):
         assert f"\n> {action}\n" in out, action
     assert "DEMO FAILED" not in out
     assert out.rstrip().splitlines()[-1].startswith("Demo complete: every step behaved as expected (")
@@ -56,13 +56,13 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert re.search(r"AKIA\w+ \| in use  \| Active\n +AKIA\w+ \| retired \| Inactive", undone)
     assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in undone
     # Step 12: a role's sessions revoked, a policy detached (and detached again: not attached).
-    last = out[out.index("12. Revoke Role Sessions"):]
+    last = out[out.index("12. Revoke Role Sessions"):out.index("13. One stolen session")]
     assert "ci-deploy now carries the inline policy AWSRevokeOlderSessions" in last
     assert "carol     | manager, policy taken back | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in last
     assert "| Policy ManagersBucketReadOnly is not attached to Group: Managers" in last
     # Step 13: AWS quarantines Bob; the connector's next cycle raises one critical alert on his ARN,
     # the playbook's actions run on that entity, and the following cycle raises nothing new.
-    risks = out[out.index("13. AWS quarantines Bob's leaked key"):]
+    risks = out[out.index("13. AWS quarantines Bob's leaked key"):out.index("14. One stolen session")]
     quiet, alert, after = risks.split("> AWS IAM Identity Risks Connector: one cycle\n")[1:]
     assert "Log: Created 0 alerts for new identity risks" in quiet
     assert "Log: Created 1 alert for new identity risks; 0 more wait for the next cycles." in alert
@@ -76,3 +76,23 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert re.search(r"Successfully deactivated the access keys of the following users in AWS IAM: Bob.Jones \(AKIA\w+\)",
                      alert)
     assert "Log: Created 0 alerts for new identity risks" in after
+    # Step 14: one stolen session of the build role denied, the colleague's not; the block at the
+    # head of the trust policy; then the role exactly as before.
+    role = out[out.index("14. One stolen session"):out.index("15. Bob's case closes")]
+    role_id = re.search(r"RoleId (AROA\w+)", role)[1]
+    assert f"| Successfully revoked only the named sessions of the following roles in AWS IAM: build ({role_id}:runner-07)" in role
+    assert "| Skipped 1 User entities that name no IAM role (users, or nothing in IAM): BOB.JONES" in role
+    assert re.search(rf'"aws:userid": \[\s+"{role_id}:runner-07"\s+\]', role)
+    assert "the session runner-12 is not in the list" in role
+    assert '"Sid": "AWSIAMBlockNewSessions"' in role
+    assert "| Successfully restored the access of the following roles in AWS IAM: build (AWSIAMBlockNewSessions, AWSIAMRevokedSessions)" in role
+    assert "the trust policy and the\n  inline policies are identical" in role
+    # Step 15: Recover keeps the copied key off, dates the cut-off at the containment, and Bob
+    # works again with a new key under moto's enforcement.
+    recover = out[out.index("15. Bob's case closes"):]
+    at = re.search(r"AWSIAM-Containment = keys=AKIA\w+ at=(\S+)", recover)[1]
+    assert f"issued before containment of the following users in AWS IAM: Bob.Jones (before {at})" in recover
+    assert re.search(r"Kept Inactive, as a compromised access key is never reactivated, .*: Bob\.Jones \(AKIA\w+\)", recover)
+    assert f"credentials issued before {at}, the moment he was contained" in recover
+    assert "Bob.Jones | developer, new key | allowed    | allowed    | allowed      | AccessDenied" in recover
+    assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in recover
