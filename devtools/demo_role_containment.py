@@ -175,7 +175,7 @@ def chapters(demo, Run, developer: dict):
                               f"following users in AWS IAM: Bob.Jones (before {scene.at})\n"
                               "Kept Inactive, as a compromised access key is never reactivated, the recorded access "
                               f"keys of the following users in AWS IAM: Bob.Jones ({scene.contained_key})",
-              calls=("ListUserTags", "ListUsers", "ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser")),
+              calls=("GetUser", "ListUsers", "GetUser", "ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser")),
           scene.show_recovered,
           scene.new_key_for_bob,
           partial(demo.show_access, "Bob tries the bucket with his new key, moto's policy enforcement on.",

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from conftest import COMPLETED, FAILED
+from conftest import COMPLETED, FAILED, stub_get_user
 
 import ContainmentWorkflow as Containment
 
@@ -34,7 +34,8 @@ def cutoff_document(issued_before: str) -> dict:
 
 
 def entry(entity, user_name, status, *, removed=False, recorded=(), revoked_before=None, kept=(), reason=None):
-    result = {"UserName": user_name, "Arn": None, "PolicyName": "DisableUserAccessPolicy", "Status": status,
+    result = {"UserName": user_name, "Arn": f"arn:aws:iam::123456789012:user/{user_name}",
+              "PolicyName": "DisableUserAccessPolicy", "Status": status, "Account": "123456789012", "ResolvedFrom": "name",
               "DenyPolicyRemoved": removed, "RecordedKeys": list(recorded), "ReactivatedKeys": [],
               "RevokedBefore": revoked_before, "KeptInactive": list(kept)}
     if reason is not None:
@@ -82,7 +83,7 @@ def test_recover_keeps_the_keys_off_and_revokes_what_was_issued_before_containme
                          KEYS_KEPT.format(f"Bob.Jones ({bob})")]
     assert (out.state, out.result_value) == (COMPLETED, True)
     # The cut-off is written before the deny goes: no moment in which old credentials work again.
-    assert out.iam_calls == ["ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "recovered", removed=True, recorded=[bob],
                                      revoked_before="2026-11-29T10:00:00Z", kept=[bob])]
     assert key_status(iam, "Bob.Jones") == {bob: "Inactive"}
@@ -97,7 +98,7 @@ def test_the_second_recover_changes_nothing_and_says_so(run_action, iam, bob, cl
     out = run_action(ACTION, RECOVER, entities=[("Bob.Jones", USER)])
     assert (out.message, out.state, out.result_value) == (NOT_DISABLED.format("Bob.Jones"), COMPLETED, False)
     # No new cut-off: one dated now would end the sessions of his new key.
-    assert out.iam_calls == ["ListUserTags", "ListUserPolicies"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "ListUserPolicies"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "not_disabled", reason=NOTHING)]
     assert inline(iam, "Bob.Jones")["AWSRevokeOlderSessions"] == cutoff_document("2026-11-29T10:00:00Z")
 
@@ -107,7 +108,7 @@ def test_a_deny_without_a_record_is_cut_off_at_now(run_action, iam, bob, clock):
     clock.now = RECOVERED_AT
     out = run_action(ACTION, RECOVER, entities=[("Bob.Jones", USER)])
     assert out.lines == [RECOVERED.format("Bob.Jones"), SESSIONS_CUT.format("Bob.Jones (before 2026-11-30T16:45:12Z)")]
-    assert out.iam_calls == ["ListUserTags", "ListUserPolicies", "PutUserPolicy", "DeleteUserPolicy"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "ListUserPolicies", "PutUserPolicy", "DeleteUserPolicy"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "recovered", removed=True,
                                      revoked_before="2026-11-30T16:45:12Z")]
     # A key containment did not turn off is not containment's to change.
@@ -118,7 +119,7 @@ def test_a_deny_without_a_record_is_cut_off_at_now(run_action, iam, bob, clock):
 def test_a_user_never_contained_gets_no_cut_off(run_action, iam, bob):
     out = run_action(ACTION, RECOVER, entities=[("Bob.Jones", USER)])
     assert (out.message, out.state, out.result_value) == (NOT_DISABLED.format("Bob.Jones"), COMPLETED, False)
-    assert out.iam_calls == ["ListUserTags", "ListUserPolicies"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "ListUserPolicies"]
     assert inline(iam, "Bob.Jones") == {"s3-access": ALLOW_S3}
 
 
@@ -126,8 +127,9 @@ def test_undo_and_recover_side_by_side_in_one_case_each_keep_their_own_json(run_
     run_action("Disable User Access", {"Deactivate Access Keys": "true"}, entities=[("Bob.Jones", USER)])
     undo = run_action(ACTION, {"Restore Mode": "undo"}, entities=[("Bob.Jones", USER)])
     # Undo's JSON has exactly the fields it always had.
-    assert sorted(undo.json_result[0]["EntityResult"]) == ["Arn", "DenyPolicyRemoved", "PolicyName", "ReactivatedKeys",
-                                                           "RecordedKeys", "Status", "UserName"]
+    assert sorted(undo.json_result[0]["EntityResult"]) == ["Account", "Arn", "DenyPolicyRemoved", "PolicyName",
+                                                           "ReactivatedKeys", "RecordedKeys", "ResolvedFrom", "Status",
+                                                           "UserName"]
     assert key_status(iam, "Bob.Jones") == {bob: "Active"}
     assert "AWSRevokeOlderSessions" not in inline(iam, "Bob.Jones")
 
@@ -158,6 +160,7 @@ RECORD = f"keys={KEY} at=2026-11-29T10:00:00Z"
 
 
 def queue_tags(stub_aws):
+    stub_get_user(stub_aws, "bob")
     stub_aws.iam.add_response("list_user_tags", {"Tags": [{"Key": "AWSIAM-Containment", "Value": RECORD}], "IsTruncated": False},
                               expected_params={"UserName": "bob", "MaxItems": 1000})
 
@@ -166,7 +169,7 @@ def test_a_refused_cut_off_leaves_the_deny_on(stub_aws, run_action):
     queue_tags(stub_aws)
     stub_aws.iam.add_client_error("put_user_policy", "LimitExceeded", "Maximum policy size of 2048 bytes exceeded for user bob", 409)
     out = run_action(ACTION, RECOVER, entities=[("bob", USER)])
-    assert out.iam_calls == ["ListUserTags", "PutUserPolicy"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy"]
     assert (out.lines, out.state, out.result_value) == ([FAILED_LINE.format("bob")], FAILED, False)
     # The record is read before any change, so the report names its keys, still Inactive.
     assert out.json_result == [entry("BOB", "bob", "failed", recorded=[KEY], kept=[KEY], reason=(

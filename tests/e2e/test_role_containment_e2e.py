@@ -78,7 +78,7 @@ def test_recover_keeps_the_old_key_off_and_dates_the_cut_off_at_containment(run_
         f"Kept Inactive, as a compromised access key is never reactivated, the recorded access keys of the following users in AWS IAM: Bob.Jones ({key})",
     ]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser"]
     result = out.json_result[0]["EntityResult"]
     assert (result["Status"], result["RevokedBefore"], result["KeptInactive"], result["ReactivatedKeys"]) == (
         "recovered", at, [key], [])
@@ -91,7 +91,7 @@ def test_recover_keeps_the_old_key_off_and_dates_the_cut_off_at_containment(run_
     assert server_iam.list_user_tags(UserName="Bob.Jones")["Tags"] == []
     assert_clean(out)
     again = run_script("Enable User Access", {"Restore Mode": "Recover"}, entities=[("Bob.Jones", USER)])
-    assert (again.state, again.result_value, again.iam_calls) == (COMPLETED, False, ["ListUserTags", "ListUserPolicies"])
+    assert (again.state, again.result_value, again.iam_calls) == (COMPLETED, False, ["GetUser", "ListUserTags", "ListUserPolicies"])
 
 
 def test_every_way_a_role_fails_is_a_sentence_and_writes_nothing(run_script, server_iam):
