@@ -302,3 +302,20 @@ def test_restore_after_any_mix_of_revokes_leaves_the_role_exactly_as_before(run_
     out = run_action(RESTORE, {}, entities=[("build", USER)])
     assert (out.state, out.result_value) == (COMPLETED, True)
     assert state(iam) == before
+
+
+def test_another_accounts_role_is_worked_on_in_that_account(run_action, iam):
+    """With a Cross-Account Role Name, an assumed-role ARN of a member account is acted on there."""
+    from conftest import CONFIG, iam_acting_in
+
+    member = iam_acting_in("222222222222", region_name="us-east-1")
+    role_id = member.create_role(RoleName="build", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["RoleId"]
+    stolen = session_arn("build", "i-0stolen", account="222222222222")
+    out = run_action(REVOKE, NAMED, entities=[(stolen, USER)], config={**CONFIG, "Cross-Account Role Name": "SecOpsIR"})
+    assert (out.state, out.result_value) == (COMPLETED, True), out.message
+    assert out.json_result[0]["Account"] == "222222222222"
+    assert ("sts", "AssumeRole") in out.calls
+    assert member.get_role_policy(RoleName="build", PolicyName="AWSIAMRevokedSessions")["PolicyDocument"] == denied(f"{role_id}:i-0stolen")
+    assert iam.list_roles()["Roles"] == []  # nothing in the home account
+    without = run_action(REVOKE, NAMED, entities=[(stolen, USER)])
+    assert without.json_result[0]["Reason"] == "The role ARN belongs to another AWS account."
