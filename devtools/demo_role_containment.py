@@ -178,6 +178,10 @@ def chapters(demo, Run, developer: dict):
               calls=("GetUser", "ListUsers", "GetUser", "ListUserTags", "PutUserPolicy", "DeleteUserPolicy", "UntagUser")),
           scene.show_recovered,
           scene.new_key_for_bob,
+          partial(view.note, "With the leaked key off and a new one issued, John takes back AWS's quarantine policy, as "
+                             "AWS's guidance says once the key is dealt with."),
+          Run("Detach a Policy", {"Identity Type": "User", "Identity Name": BOB, "Policy Name": "AWSCompromisedKeyQuarantineV3"},
+              message=f"Policy was detached from User: {BOB}"),
           partial(demo.show_access, "Bob tries the bucket with his new key, moto's policy enforcement on.",
                   {"alice": ("developer", developer), BOB: ("developer, new key", developer)}),
           Run("Enable User Access", {"Restore Mode": "Recover"}, entities=("BOB.JONES",), result=False,

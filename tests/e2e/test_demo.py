@@ -56,7 +56,7 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert re.search(r"AKIA\w+ \| in use  \| Active\n +AKIA\w+ \| retired \| Inactive", undone)
     assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in undone
     # Step 12: a role's sessions revoked, a policy detached (and detached again: not attached).
-    last = out[out.index("12. Revoke Role Sessions"):out.index("13. One stolen session")]
+    last = out[out.index("12. Revoke Role Sessions"):out.index("13. AWS quarantines")]
     assert "ci-deploy now carries the inline policy AWSRevokeOlderSessions" in last
     assert "carol     | manager, policy taken back | AccessDenied | AccessDenied | AccessDenied | AccessDenied" in last
     assert "| Policy ManagersBucketReadOnly is not attached to Group: Managers" in last
@@ -94,5 +94,6 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert f"issued before containment of the following users in AWS IAM: Bob.Jones (before {at})" in recover
     assert re.search(r"Kept Inactive, as a compromised access key is never reactivated, .*: Bob\.Jones \(AKIA\w+\)", recover)
     assert f"credentials issued before {at}, the moment he was contained" in recover
+    assert "| Policy was detached from User: Bob.Jones" in recover  # AWS's quarantine, taken back
     assert "Bob.Jones | developer, new key | allowed    | allowed    | allowed      | AccessDenied" in recover
     assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in recover
