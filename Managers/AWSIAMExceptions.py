@@ -69,6 +69,25 @@ class ConnectionFailure(AWSIAMError):
         return self._cut(self.aws_message) if self.code == "ConnectionError" else super().__str__()
 
 
+class NotAnAWSAnswer(ConnectionFailure):
+    """The endpoint answered, but not as IAM or STS answers (a proxy's login page, a wrong
+    endpoint): nothing this action does through it can work."""
+
+    _STS_OPERATIONS = ("AssumeRole", "GetCallerIdentity", "GetAccessKeyInfo")
+
+    def __init__(self, operation: str, status: int | None = None, content_type: str | None = None):
+        super().__init__(operation, "NotAnAWSAnswer", "")
+        # Only the media type, and short: the header comes from whatever answered.
+        self.status = status
+        self.content_type = content_type.split(";")[0].strip()[:64] if content_type else None
+
+    def __str__(self) -> str:
+        service = "STS" if self.operation in self._STS_OPERATIONS else "IAM"
+        facts = ", ".join(fact for fact in (f"HTTP {self.status}" if self.status else None, self.content_type) if fact)
+        return (f"The answer to {self.operation} was not an {service} response{f' ({facts})' if facts else ''}. "
+                "Check the endpoint, and any proxy between the integration and AWS.")
+
+
 class RoleNotAssumed(ConnectionFailure):
     """AssumeRole with the configured keys failed (refused, wrong External ID, bad keys, no
     connection): no later call could work. The sentence names the role, never a key."""

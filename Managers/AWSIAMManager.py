@@ -20,6 +20,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from botocore.loaders import create_loader
+from botocore.parsers import ResponseParserError
 from botocore.retries import standard as standard_retries
 from urllib3 import Timeout
 
@@ -44,6 +45,7 @@ from AWSIAMExceptions import (
     InvalidInput,
     LimitExceeded,
     MalformedPolicy,
+    NotAnAWSAnswer,
     NotFound,
     RoleNotAssumed,
     Throttled,
@@ -91,6 +93,7 @@ def translated(operation: str) -> Iterator[None]:
     """Turn botocore's errors for one IAM/STS operation into the integration's own."""
     _this_call.maybe_applied = _this_call.cut_by_deadline = _this_call.retry_judged = False
     _this_call.waits = {}
+    _this_call.answer = (None, None)
     try:
         yield
     except ClientError as err:
@@ -99,6 +102,10 @@ def translated(operation: str) -> Iterator[None]:
         raise _ERROR_BY_CODE.get(code, AWSIAMError)(operation, code, error.get("Message", ""), **_call_facts()) from err
     except ParamValidationError as err:
         raise InvalidInput(operation, "ParamValidationError", str(err)) from err
+    except (ResponseParserError, KeyError) as err:
+        # A body botocore cannot read as the operation's XML (a proxy's login page, a wrong
+        # endpoint), or one without the fields the operation answers with.
+        raise NotAnAWSAnswer(operation, *getattr(_this_call, "answer", (None, None))) from err
     except BotoCoreError as err:
         _, deadline_cut = _timed_out(err) or (0.0, False)
         if deadline_cut and isinstance(err, ReadTimeoutError):
@@ -147,6 +154,7 @@ class _Retries:
         events, name = client.meta.events, client.meta.service_model.service_id.hyphenize()
         events.unregister(f"needs-retry.{name}", unique_id=f"retry-config-{name}")
         events.register(f"needs-retry.{name}", self.needs_retry, unique_id=f"retry-config-{name}")
+        events.register(f"before-parse.{name}", self.before_parse)
         # First, so that nothing (moto in tests) answers an attempt the deadline refuses.
         events.register_first(f"before-send.{name}", self.before_send)
         # botocore asks its HTTP session for each request's timeouts just before sending it; the
@@ -166,6 +174,11 @@ class _Retries:
             # After an attempt that may have taken effect, the outcome is unknown, not "not made".
             unknown = getattr(_this_call, "maybe_applied", False)
             raise (NoAnswerBeforeDeadline if unknown else DeadlineReached)(operation)
+
+    def before_parse(self, response_dict: dict, **kwargs) -> None:
+        """Notes what answered this thread's attempt, for the sentence when it is no AWS answer."""
+        headers = response_dict.get("headers") or {}
+        _this_call.answer = (response_dict.get("status_code"), headers.get("Content-Type") or headers.get("content-type"))
 
     def request_timeout(self, request) -> Timeout:
         connect, read = attempt_timeouts(self._deadline)
@@ -269,14 +282,15 @@ def _assume_role(sts, client_args: dict, role_arn: str, external_id: str | None)
     params = {"RoleArn": role_arn, "RoleSessionName": ROLE_SESSION_NAME}
     if external_id:
         params["ExternalId"] = external_id
+    # The answer is read inside translated too: one without these fields is no STS answer.
     with translated("AssumeRole"):
         response = sts.assume_role(**params)
-    credentials = response["Credentials"]
-    temporary = {**client_args, "access_key_id": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
-                 "session_token": credentials["SessionToken"]}
-    # arn:{partition}:sts::{account}:assumed-role/{role}/{session} names the account the role acts
-    # in, so building or checking an ARN later needs no GetCallerIdentity.
-    assumed = response["AssumedRoleUser"]["Arn"]
+        credentials = response["Credentials"]
+        temporary = {**client_args, "access_key_id": credentials["AccessKeyId"],
+                     "secret_key": credentials["SecretAccessKey"], "session_token": credentials["SessionToken"]}
+        # arn:{partition}:sts::{account}:assumed-role/{role}/{session} names the account the role
+        # acts in, so building or checking an ARN later needs no GetCallerIdentity.
+        assumed = response["AssumedRoleUser"]["Arn"]
     return temporary, CallerIdentity(account=assumed.split(":")[4], arn=assumed)
 
 
@@ -461,7 +475,7 @@ class AWSIAMManager:
         """Account and ARN of the integration's own credentials. Needs no permission (sts:GetCallerIdentity)."""
         with translated("GetCallerIdentity"):
             response = self.sts.get_caller_identity()
-        return CallerIdentity(account=response["Account"], arn=response["Arn"])
+            return CallerIdentity(account=response["Account"], arn=response["Arn"])
 
     def is_own_account(self, partition: str, account: str) -> bool:
         """Whether an ARN's partition and account are the ones the integration acts in; an ARN of

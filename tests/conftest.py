@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -478,6 +479,39 @@ def fault_proxy(fresh_moto):
 
     with FaultProxy(fresh_moto.url) as proxy:
         yield proxy
+
+
+class _HtmlHandler(BaseHTTPRequestHandler):
+    """Answers every request HTTP 200 with the server's `body`, as a proxy's login page does."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body, content_type = self.server.answer
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def html_endpoint():
+    """An endpoint on 127.0.0.1 (an ephemeral port) that answers everything with HTTP 200 and an
+    HTML page; `.answer = (body bytes, content type)` changes it. Its `url` goes to endpoint_url."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    server.daemon_threads = True
+    server.answer = (b"<html><body><h1>Sign in to continue</h1></body></html>", "text/html; charset=utf-8")
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

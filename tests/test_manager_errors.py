@@ -109,3 +109,15 @@ def test_only_the_manager_imports_boto3_or_botocore():
         if path.name != "AWSIAMManager.py" and {"boto3", "botocore"} & set(imported_modules(path))
     )
     assert offenders == []
+
+
+@pytest.mark.parametrize("error", [KeyError("ListUsersResult"),
+                                   __import__("botocore.parsers", fromlist=["x"]).ResponseParserError("invalid XML")],
+                         ids=["no-result-element", "not-xml"])
+def test_an_answer_that_is_not_aws_xml_is_said_to_be_so(error):
+    with pytest.raises(errors.NotAnAWSAnswer) as caught:
+        with translated("ListUsers"):
+            raise error
+    assert str(caught.value) == ("The answer to ListUsers was not an IAM response. Check the endpoint, and any proxy "
+                                 "between the integration and AWS.")
+    assert isinstance(caught.value, errors.ConnectionFailure)  # a general error: it stops a bulk run
