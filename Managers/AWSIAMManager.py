@@ -93,7 +93,7 @@ def translated(operation: str) -> Iterator[None]:
     """Turn botocore's errors for one IAM/STS operation into the integration's own."""
     _this_call.maybe_applied = _this_call.cut_by_deadline = _this_call.retry_judged = False
     _this_call.waits = {}
-    _this_call.answer = (None, None)
+    _this_call.answer, _this_call.foreign_answer = (None, None), False
     try:
         yield
     except ClientError as err:
@@ -102,10 +102,15 @@ def translated(operation: str) -> Iterator[None]:
         raise _ERROR_BY_CODE.get(code, AWSIAMError)(operation, code, error.get("Message", ""), **_call_facts()) from err
     except ParamValidationError as err:
         raise InvalidInput(operation, "ParamValidationError", str(err)) from err
-    except (ResponseParserError, KeyError) as err:
-        # A body botocore cannot read as the operation's XML (a proxy's login page, a wrong
-        # endpoint), or one without the fields the operation answers with.
-        raise NotAnAWSAnswer(operation, *getattr(_this_call, "answer", (None, None))) from err
+    except ResponseParserError as err:
+        # A body botocore cannot read as XML at all (an HTML page, plain text).
+        raise NotAnAWSAnswer(operation, *_this_call.answer) from err
+    except KeyError as err:
+        if not _this_call.foreign_answer:
+            raise  # a bug, not an answer: it keeps its traceback
+        # Well-formed XML, but not the operation's answer (a proxy's XHTML page): botocore looked
+        # for the operation's result element in it.
+        raise NotAnAWSAnswer(operation, *_this_call.answer) from err
     except BotoCoreError as err:
         _, deadline_cut = _timed_out(err) or (0.0, False)
         if deadline_cut and isinstance(err, ReadTimeoutError):
@@ -175,10 +180,15 @@ class _Retries:
             unknown = getattr(_this_call, "maybe_applied", False)
             raise (NoAnswerBeforeDeadline if unknown else DeadlineReached)(operation)
 
-    def before_parse(self, response_dict: dict, **kwargs) -> None:
-        """Notes what answered this thread's attempt, for the sentence when it is no AWS answer."""
+    def before_parse(self, operation_model, response_dict: dict, **kwargs) -> None:
+        """Notes what answered this thread's attempt, for the sentence when it is no AWS answer,
+        and whether a success is something else than the operation's own <{Operation}Response>."""
         headers = response_dict.get("headers") or {}
-        _this_call.answer = (response_dict.get("status_code"), headers.get("Content-Type") or headers.get("content-type"))
+        status = response_dict.get("status_code")
+        _this_call.answer = (status, headers.get("Content-Type") or headers.get("content-type"))
+        body = response_dict.get("body")
+        if isinstance(status, int) and status < 300 and isinstance(body, bytes):
+            _this_call.foreign_answer = not _is_answer_to(operation_model.name, body)
 
     def request_timeout(self, request) -> Timeout:
         connect, read = attempt_timeouts(self._deadline)
@@ -204,6 +214,16 @@ class _Retries:
                 _this_call.retry_judged = True
         self._adapter.adapt_retry_response_from_context(context)
         return delay
+
+
+# The start of an IAM or STS answer: an optional XML declaration, then its root element.
+_ANSWER_ROOT = re.compile(rb"\s*(?:<\?xml[^>]*\?>\s*)?<(?P<root>[\w.:-]+)")
+
+
+def _is_answer_to(operation: str, body: bytes) -> bool:
+    """Whether a success's body is the operation's own answer, <{Operation}Response ...>."""
+    match = _ANSWER_ROOT.match(body)
+    return bool(match) and match["root"] == f"{operation}Response".encode()
 
 
 def _timed_out(error: BaseException | None) -> tuple[float, bool] | None:

@@ -111,13 +111,39 @@ def test_only_the_manager_imports_boto3_or_botocore():
     assert offenders == []
 
 
-@pytest.mark.parametrize("error", [KeyError("ListUsersResult"),
-                                   __import__("botocore.parsers", fromlist=["x"]).ResponseParserError("invalid XML")],
-                         ids=["no-result-element", "not-xml"])
-def test_an_answer_that_is_not_aws_xml_is_said_to_be_so(error):
+def test_xml_that_is_not_the_operations_answer_is_said_to_be_so():
+    import AWSIAMManager
+
     with pytest.raises(errors.NotAnAWSAnswer) as caught:
         with translated("ListUsers"):
-            raise error
-    assert str(caught.value) == ("The answer to ListUsers was not an IAM response. Check the endpoint, and any proxy "
-                                 "between the integration and AWS.")
+            # What botocore's before-parse hook notes of an XHTML login page answered with HTTP 200.
+            AWSIAMManager._Retries(None).before_parse(
+                operation_model=type("Model", (), {"name": "ListUsers"}),
+                response_dict={"status_code": 200, "headers": {"Content-Type": "text/html"}, "body": b"<html></html>"})
+            raise KeyError("ListUsersResult")  # botocore's parser, looking for the result element
+    assert str(caught.value) == ("The answer to ListUsers was not an IAM response (HTTP 200, text/html). Check the "
+                                 "endpoint, and any proxy between the integration and AWS.")
     assert isinstance(caught.value, errors.ConnectionFailure)  # a general error: it stops a bulk run
+
+
+def test_a_body_that_is_not_xml_is_said_to_be_no_aws_answer():
+    from botocore.parsers import ResponseParserError
+
+    with pytest.raises(errors.NotAnAWSAnswer) as caught:
+        with translated("AssumeRole"):
+            raise ResponseParserError("Unable to parse response, invalid XML received: b'<!DOCTYPE html>'")
+    assert str(caught.value) == ("The answer to AssumeRole was not an STS response. Check the endpoint, and any "
+                                 "proxy between the integration and AWS.")
+
+
+@pytest.mark.parametrize("body, expected", [
+    (b'<?xml version="1.0"?>\n<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">', True),
+    (b"<ListUsersResponse>", True),
+    (b"<html><body>", False),
+    (b"<CreateUserResponse>", False),
+    (b"", False),
+])
+def test_what_counts_as_the_operations_own_answer(body, expected):
+    from AWSIAMManager import _is_answer_to
+
+    assert _is_answer_to("ListUsers", body) is expected
