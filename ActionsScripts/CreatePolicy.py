@@ -5,7 +5,7 @@ from ActionRunner import run_action
 from AWSIAMConstants import CREATE_POLICY
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
 from InputValidation import is_valid_name
-from AWSIAMPolicyDocuments import MalformedDocument, check_policy_document
+from AWSIAMPolicyDocuments import InvalidDescription, MalformedDocument, check_description, check_policy_document
 
 
 def perform(ctx):
@@ -15,8 +15,9 @@ def perform(ctx):
         return parser.policy_name_invalid(name)
     try:
         document = check_policy_document(ctx.param("Policy Document"))
+        description = check_description(description)
         policy = ctx.manager.create_policy(name, document, description)
-    except (MalformedDocument, AlreadyExists, MalformedPolicy) as err:
+    except (MalformedDocument, InvalidDescription, AlreadyExists, MalformedPolicy) as err:
         return parser.policy_not_created(name, err)
     return parser.policy_created(policy, description)
 

@@ -1,5 +1,7 @@
 """Wording shared by every action. Action-specific wording lives in its own parser module."""
 
+import unicodedata
+
 from ActionResults import ActionResult
 from AWSIAMConstants import ActionSpec, is_change
 from AWSIAMExceptions import AccessDenied, AccountNotReached
@@ -11,10 +13,32 @@ _ECHO_HEAD = 64
 
 
 def shown(text: str) -> str:
-    """The input as a message echoes it: whole, unless absurdly long (say, a pasted document)."""
+    """The input as a message or a log line echoes it: whole, unless absurdly long (say, a pasted
+    document), and with every character that would not print as itself escaped (see printable)."""
     if len(text) <= ECHO_LIMIT:
+        return printable(text)
+    return f"{printable(text[:_ECHO_HEAD])}... ({len(text)} characters)"
+
+
+# Characters that would not print as themselves: controls (NUL, ESC, a newline inside a value),
+# invisible formatting (the right-to-left override), separators that break lines, lone surrogates
+# (an invalid UTF-8 byte), private use and unassigned code points.
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str, *, keep: str = "") -> str:
+    """The text with each hidden character written as Python writes it in a string (\\x00, \\x1b,
+    \\u202e), so that an echoed value can neither forge lines nor reorder what the analyst reads;
+    the characters in `keep` (a message's own newlines) stay as they are."""
+    if text.isprintable() and not keep:
         return text
-    return f"{text[:_ECHO_HEAD]}... ({len(text)} characters)"
+    return "".join(char if char in keep or unicodedata.category(char) not in _HIDDEN else _escaped(char)
+                   for char in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def join_names(names) -> str:

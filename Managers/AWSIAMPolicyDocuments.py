@@ -3,6 +3,7 @@ document Disable User Access puts on a user, and the session cut-off Revoke Role
 a role."""
 
 import json
+import unicodedata
 from datetime import datetime, timezone
 
 # The inline policy Disable User Access adds. PutUserPolicy replaces a policy of the same name,
@@ -117,15 +118,73 @@ def check_policy_document(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
         raise MalformedDocument("The policy document is empty.")
+    unsendable = _first_unsendable(text)
+    if unsendable is not None:
+        raise MalformedDocument(f"The policy document is not valid text: {unsendable}.")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as err:
         raise MalformedDocument(f"The policy document is not valid JSON: {err}.") from None
+    except RecursionError:
+        raise MalformedDocument("The policy document nests its arrays or objects too deeply to be a policy.") from None
     if not isinstance(document, dict):
         raise MalformedDocument(f"The policy document must be a JSON object, not {_json_kind(document)}.")
     if not document:
         raise MalformedDocument("The policy document is an empty JSON object.")
     return text
+
+
+# Python's own limit for turning digits into a number; no policy value comes near it.
+MAX_NUMBER_DIGITS = 4300
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise MalformedDocument(
+            f"The policy document holds a number of {len(digits.lstrip('-')):,} digits, longer than any policy value "
+            f"(at most {MAX_NUMBER_DIGITS:,}).")
+    return int(digits)
+
+
+def _first_unsendable(text: str) -> str | None:
+    """Where the text holds a character no request can carry, said for a message: a lone
+    surrogate, which is what an invalid UTF-8 byte or half of a surrogate pair becomes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return f"character {err.start + 1} (U+{ord(text[err.start]):04X}) is an invalid UTF-8 byte or half of a surrogate pair"
+    return None
+
+
+# CreatePolicy's limit for a policy description.
+MAX_DESCRIPTION_LENGTH = 1000
+
+
+def check_description(text: str | None) -> str | None:
+    """The description to send, once it fits IAM's limit and holds only characters a description
+    can hold: no control character (but tab and line breaks), no invisible formatting (such as the
+    right-to-left override) and nothing that is not valid text. Raises InvalidDescription."""
+    if not text:
+        return None
+    if len(text) > MAX_DESCRIPTION_LENGTH:
+        raise InvalidDescription(f"The description is {len(text):,} characters long; IAM allows at most "
+                                 f"{MAX_DESCRIPTION_LENGTH:,}.")
+    unsendable = _first_unsendable(text)
+    if unsendable is not None:
+        raise InvalidDescription(f"The description is not valid text: {unsendable}.")
+    for position, char in enumerate(text, 1):
+        if char not in "\t\n\r" and unicodedata.category(char) in ("Cc", "Cf"):
+            raise InvalidDescription(f"The description holds a control or formatting character "
+                                     f"(U+{ord(char):04X}, character {position}), which IAM does not accept.")
+    return text
+
+
+class InvalidDescription(ValueError):
+    """The analyst's policy description cannot be sent; `reason` says why, for the message."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _json_kind(value) -> str:

@@ -22,7 +22,7 @@ from AWSIAMConstants import (
     ActionSpec,
 )
 from AWSIAMExceptions import AWSIAMError, InvalidParameter
-from AWSIAMParser import deadline_reason
+from AWSIAMParser import deadline_reason, printable, shown
 from BulkEngine import BulkEngine, Deadline, DeadlineReached
 from ConnectionSettings import reach_settings
 from InputValidation import split_names
@@ -68,7 +68,7 @@ class ActionContext:
         self.siemplify = siemplify
         self.logger = siemplify.LOGGER
         self.deadline = Deadline(siemplify.execution_deadline_unix_time_ms)
-        self.bulk = BulkEngine(self.deadline, log=lambda line: self.logger.info(line))
+        self.bulk = BulkEngine(self.deadline, log=lambda line: self.logger.info(line), shown=shown)
         self._manager = None
 
     @property
@@ -98,8 +98,11 @@ class ActionContext:
 
     def param(self, name: str, *, required: bool = False, default: str | None = None) -> str | None:
         """A trimmed string parameter; empty means the default."""
-        raw = self.siemplify.extract_action_param(name, default_value=None, input_type=str, is_mandatory=False, print_value=True)
+        raw = self.siemplify.extract_action_param(name, default_value=None, input_type=str, is_mandatory=False, print_value=False)
         value = (raw or "").strip()
+        if value:
+            # Logged as a message echoes it (cut and escaped), not whole as the SDK would print it.
+            self.logger.info(f"{name}: {shown(value)}")
         if value:
             return value
         if required:
@@ -117,8 +120,10 @@ class ActionContext:
         raw = self.param(name)
         if raw is None:
             return default
-        # ASCII digits only: int() would also take "1_000", "+5" and non-Latin digits.
-        value = int(raw) if raw.isascii() and raw.isdigit() else None
+        # ASCII digits only: int() would also take "1_000", "+5" and non-Latin digits. Leading
+        # zeros aside, a number in range has few digits; more would make int() refuse (4,300+).
+        digits = raw.lstrip("0") or "0"
+        value = int(digits) if raw.isascii() and raw.isdigit() and len(digits) <= len(str(high)) else None
         if value is None or not low <= value <= high:
             raise InvalidParameter(f"'{name}' must be a whole number between {low} and {high}.")
         return value
@@ -195,4 +200,5 @@ def _end(siemplify: SiemplifyAction, result: ActionResult) -> None:
     for table in result.tables:
         siemplify.result.add_data_table(table.title, table.csv_lines())
     state = EXECUTION_STATE_FAILED if result.failed else EXECUTION_STATE_COMPLETED
-    siemplify.end(result.message, result.success, state)
+    # A safety net under the parsers' own echoes: no hidden character reaches the case wall.
+    siemplify.end(printable(result.message, keep="\n"), result.success, state)

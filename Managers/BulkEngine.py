@@ -153,6 +153,8 @@ class BulkEngine:
 
     deadline: Deadline
     log: Callable[[str], None] = lambda line: None
+    # How an item's label appears in a progress line: the runner cuts and escapes it as messages do.
+    shown: Callable[[str], str] = str
     started_at: float = field(default_factory=time.time)
 
     def run(self, items: Sequence[Item], work: Callable[[Item], Any], *,
@@ -234,7 +236,7 @@ class _Pool:
                 self.stopped_by = stop
             count = self.settled
             self.changed.notify_all()
-        self.engine.log(f"{count}/{len(self.items)} {self.describe(result)}: {self.label(result.item)}")
+        self.engine.log(f"{count}/{len(self.items)} {self.describe(result)}: {self.engine.shown(self.label(result.item))}")
 
     def _report(self) -> BulkRun:
         runs = []

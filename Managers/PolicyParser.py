@@ -6,7 +6,7 @@ from AWSIAMDatamodels import Policy
 from AWSIAMParser import shown
 from AWSIAMExceptions import AlreadyExists, MalformedPolicy
 from InputValidation import NameProblem, name_problem
-from AWSIAMPolicyDocuments import MalformedDocument
+from AWSIAMPolicyDocuments import InvalidDescription, MalformedDocument
 from PolicyModels import (
     AttachOutcome,
     AttachStatus,
@@ -85,9 +85,11 @@ def policy_name_invalid(name: str) -> ActionResult:
     return ActionResult.failure(NOT_CREATED.format(name=shown(name)) + reason)
 
 
-def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument) -> ActionResult:
+def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument | InvalidDescription) -> ActionResult:
     if isinstance(error, AlreadyExists):
         return ActionResult.failure(NOT_CREATED.format(name=name) + NAME_NOT_UNIQUE)
+    if isinstance(error, InvalidDescription):
+        return ActionResult.failure(NOT_CREATED.format(name=name) + error.reason)
     # AWS's own sentence, or the local check's: both say what is wrong with the document.
     reason = error.aws_message if isinstance(error, MalformedPolicy) else error.reason
     return ActionResult.failure(NOT_CREATED.format(name=name) + MALFORMED.format(reason=reason))
