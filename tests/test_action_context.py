@@ -8,12 +8,20 @@ from ActionRunner import ActionContext
 from AWSIAMExceptions import InvalidParameter
 
 
+class FakeLogger:
+    def __init__(self):
+        self.lines = []
+
+    def info(self, line):
+        self.lines.append(line)
+
+
 class FakeSiemplify:
-    LOGGER = None
     execution_deadline_unix_time_ms = 0  # the SDK's value when the platform sets no deadline
 
     def __init__(self, **params):
         self.params = params
+        self.LOGGER = FakeLogger()
 
     def extract_action_param(self, name, default_value=None, input_type=str, is_mandatory=False, print_value=False):
         return self.params.get(name)
@@ -36,8 +44,9 @@ def test_int_param_accepts_whole_numbers_and_defaults_when_empty(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["0", "1001", "-3", "1.5", "ten", "1e3", "1_000", "+5", "٣", "0x10"],
-    ids=["zero", "over-max", "negative", "fraction", "word", "exponent", "underscore", "plus-sign", "arabic-digit", "hex"],
+    ["0", "1001", "-3", "1.5", "ten", "1e3", "1_000", "+5", "٣", "0x10", "9" * 4301, "1" + "0" * 5000],
+    ids=["zero", "over-max", "negative", "fraction", "word", "exponent", "underscore", "plus-sign", "arabic-digit", "hex",
+         "4301-digits", "5001-digits"],
 )
 def test_int_param_rejects_anything_else(raw):
     with pytest.raises(InvalidParameter) as caught:
