@@ -585,3 +585,19 @@ def test_bulk_runs_quote_the_deadline_sentences_of_actions_that_are_not_bulk_run
     cut_change = deadline_reason(NoAnswerBeforeDeadline("<Operation>"), [])
     assert cut_change[cut_change.index("before AWS answered"):] in text
     assert str(DeadlineReached()) in text
+
+
+def test_the_general_rules_quote_the_sentence_for_an_answer_that_is_not_aws():
+    from AWSIAMExceptions import NotAnAWSAnswer
+
+    text = " ".join(CONNECTION.split())
+    assert str(NotAnAWSAnswer("<Operation>", 200, "text/html")) in text
+
+
+@pytest.mark.parametrize("document", ["[" * 1500 + "]" * 1500, '{"a": ' + "9" * 4301 + "}"])
+def test_the_policy_reference_quotes_the_local_checks_of_hostile_documents(document):
+    from AWSIAMPolicyDocuments import MalformedDocument, check_policy_document
+
+    with pytest.raises(MalformedDocument) as refused:
+        check_policy_document(document)
+    assert refused.value.reason in " ".join(POLICY.split())
