@@ -10,8 +10,18 @@ from BulkEngine import BulkEngine as Engine
 from BulkEngine import Deadline, DeadlineReached, Once, Settlement
 
 
-def engine(deadline_ms=0, log=None):
-    return Engine(Deadline(deadline_ms, margin=0), log=log or (lambda line: None))
+def engine(deadline_ms=0, log=None, clock=None):
+    return Engine(Deadline(deadline_ms, margin=0, clock=clock), log=log or (lambda line: None))
+
+
+# Long enough that only a bug, never a busy machine, makes a test wait this long.
+PATIENCE = 30
+
+
+def overlapping(count: int):
+    """A barrier the first `count` calls wait at together: the proof that `count` ran at once,
+    whatever the machine's load, where a short sleep would only make it likely."""
+    return threading.Barrier(count, timeout=PATIENCE)
 
 
 def describe(run):
@@ -38,13 +48,15 @@ def test_reports_in_input_order_whatever_order_the_answers_come_in():
 
 def test_never_more_than_max_workers_at_once(monkeypatch):
     monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 3)
-    lock, active, peak = threading.Lock(), [0], [0]
+    lock, active, peak, together = threading.Lock(), [0], [0], overlapping(3)
 
     def work(item):
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
-        time.sleep(0.02)
+        if item < 3:
+            together.wait()
+        time.sleep(0.002)
         with lock:
             active[0] -= 1
 
@@ -53,9 +65,10 @@ def test_never_more_than_max_workers_at_once(monkeypatch):
 
 
 def test_concurrency_shortens_the_run():
-    started = time.monotonic()
-    engine().run(range(16), lambda item: time.sleep(0.1), describe=describe)
-    assert time.monotonic() - started < 0.1 * 16 / 2  # 8 at a time: two waves, not sixteen
+    # Eight at a time: the first eight wait for each other, which one at a time would never end.
+    together = overlapping(8)
+    run = engine().run(range(16), lambda item: together.wait() if item < 8 else None, describe=describe)
+    assert [r.settlement for r in run.runs] == [Settlement.SETTLED] * 16
 
 
 def test_a_general_error_fails_its_item_and_starts_nothing_more(monkeypatch):
@@ -74,16 +87,16 @@ def test_a_general_error_fails_its_item_and_starts_nothing_more(monkeypatch):
 
 
 def test_items_in_flight_when_an_error_strikes_still_settle():
-    gate = threading.Event()
+    gate, started = threading.Event(), overlapping(4)
 
     def work(item):
+        started.wait()  # all four are in flight before item 0 fails
         if item == 0:
-            time.sleep(0.05)  # the others have started by now
+            threading.Timer(0.05, gate.set).start()
             raise RuntimeError("boom")
-        gate.wait(1)
+        gate.wait(PATIENCE)
         return "ok"
 
-    threading.Timer(0.1, gate.set).start()
     run = engine().run(range(4), work, describe=describe)
     # All four started together (8 workers); the three still working when item 0 failed finish.
     assert [r.settlement for r in run.runs] == [Settlement.FAILED] + [Settlement.SETTLED] * 3
@@ -99,19 +112,19 @@ def test_a_past_deadline_starts_nothing():
 
 def test_the_deadline_ends_the_run_with_every_item_accounted_for(monkeypatch):
     monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 2)
-    release = threading.Event()
+    release, now = threading.Event(), [0.0]
 
     def work(item):
         if item == "slow":
-            release.wait(5)  # answers long after the deadline
-        else:
-            time.sleep(0.15)
+            release.wait(PATIENCE)  # answers long after the deadline
+        elif item == "b":
+            now[0] = 10.0  # b's answer comes after the deadline (a virtual clock: no race with the machine)
         return "ok"
 
-    started = time.monotonic()
-    run = engine(deadline_ms=int((time.time() + 0.4) * 1000)).run(["slow", "a", "b", "c", "d", "e"], work, describe=describe)
+    run = engine(deadline_ms=5000, clock=lambda: now[0]).run(["slow", "a", "b", "c", "d", "e"], work, describe=describe)
+    # The run ended at the deadline, not when "slow" answers.
+    assert not release.is_set()
     release.set()
-    assert time.monotonic() - started < 1.0  # the run ends at the deadline, not when "slow" answers
     settlements = {r.item: r.settlement for r in run.runs}
     assert settlements["slow"] is Settlement.UNANSWERED
     assert settlements["a"] is Settlement.SETTLED
@@ -141,11 +154,12 @@ def test_one_progress_line_per_settled_item_with_a_running_count(monkeypatch):
 
 def test_deadline_arithmetic():
     assert Deadline(0).allows(10**9)  # absent: never comes
-    soon = Deadline(int((time.time() + 10) * 1000), margin=2)
-    assert 7.5 < soon.seconds_left() <= 8
+    soon = Deadline(10_000, margin=2, clock=lambda: 0.0)
+    assert soon.seconds_left() == 8
     assert soon.allows(7) and not soon.allows(9)
     with pytest.raises(DeadlineReached):
-        Deadline(int(time.time() * 1000), margin=2).check()
+        Deadline(10_000, margin=2, clock=lambda: 8.0).check()
+    assert 0 < Deadline(int((time.time() + 10) * 1000), margin=2).seconds_left() <= 8  # the wall clock by default
 
 
 def test_once_computes_a_single_time_across_threads():
@@ -183,13 +197,15 @@ def test_once_keeps_a_failure():
 # --- The call pool: a bulk item's own calls, fanned out under the same bound ----------------------
 
 def test_call_pool_never_runs_more_than_its_size_at_once():
-    lock, active, peak = threading.Lock(), [0], [0]
+    lock, active, peak, together = threading.Lock(), [0], [0], overlapping(3)
 
     def call(value):
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
-        time.sleep(0.02)
+        if value < 3:
+            together.wait()
+        time.sleep(0.002)
         with lock:
             active[0] -= 1
         return value * 2
@@ -209,13 +225,18 @@ def test_call_pool_takes_its_size_from_max_reads_in_flight(monkeypatch):
 
 def test_engine_workers_share_one_call_pool_without_exceeding_it():
     """Items on the engine fan out into one pool: the pool's bound holds for the whole run."""
-    lock, active, peak = threading.Lock(), [0], [0]
+    lock, active, peak, first = threading.Lock(), [0], [0], [0]
+    together = overlapping(4)
 
     def call():
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
-        time.sleep(0.01)
+            first[0] += 1
+            waits = first[0] <= 4
+        if waits:
+            together.wait()  # the first four calls overlap, whoever makes them
+        time.sleep(0.001)
         with lock:
             active[0] -= 1
 
@@ -253,7 +274,7 @@ def test_call_pool_threads_end_when_it_closes():
         started = set(threading.enumerate()) - before
         assert len(started) == 3
     for thread in started:
-        thread.join(timeout=2)
+        thread.join(timeout=PATIENCE)
     assert not any(thread.is_alive() for thread in started)
 
 

@@ -3,7 +3,6 @@ from their worker: Containment keeps each user's progress aside as it happens. A
 stands in for IAM, so a call can hang past the deadline."""
 
 import threading
-import time
 
 import ContainmentParser
 from AWSIAMDatamodels import CallerIdentity, User
@@ -23,11 +22,13 @@ class HangingManager:
         self.release = threading.Event()
         self.tags = tags or {}
         self.calls = []
+        self.now = 0.0  # the engine's clock: virtual, so no load on the machine moves the deadline
 
     def _call(self, operation):
         self.calls.append(operation)
         if operation == self.hang_on:
-            self.release.wait(5)
+            self.now = 60.0  # the deadline passes while this call waits for its answer
+            self.release.wait(30)
 
     partition = "aws"
 
@@ -62,13 +63,14 @@ class HangingManager:
         self._call("UpdateAccessKey")
 
 
-def engine(seconds):
-    return BulkEngine(Deadline(int((time.time() + seconds) * 1000), margin=0))
+def engine(manager: HangingManager):
+    """A deadline 10 virtual seconds away, which passes when the manager's hanging call starts."""
+    return BulkEngine(Deadline(10_000, margin=0, clock=lambda: manager.now))
 
 
 def test_disable_a_user_whose_key_update_never_answers_is_reported_with_the_deny_and_the_record():
     manager = HangingManager("UpdateAccessKey", key_status="Active")
-    run = Containment(manager, engine(0.5)).disable_users(["bob"], deactivate_keys=True)
+    run = Containment(manager, engine(manager)).disable_users(["bob"], deactivate_keys=True)
     manager.release.set()
     result = ContainmentParser.disable_result(["BOB"], run)
     assert manager.calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
@@ -83,7 +85,7 @@ def test_disable_a_user_whose_key_update_never_answers_is_reported_with_the_deny
 
 def test_enable_a_user_whose_key_update_never_answers_is_reported_with_the_deny_removed():
     manager = HangingManager("UpdateAccessKey", key_status="Inactive", tags={"AWSIAM-Containment": f"keys={KEY} at=2026-11-29T10:00:00Z"})
-    run = Containment(manager, engine(0.5)).enable_users(["bob"])
+    run = Containment(manager, engine(manager)).enable_users(["bob"])
     manager.release.set()
     result = ContainmentParser.enable_result(["BOB"], run, reactivate_keys=True)
     entity = result.json_result[0]["EntityResult"]

@@ -608,7 +608,6 @@ def test_a_platform_that_refuses_the_update_fails_the_action_but_keeps_the_resul
 
 def test_users_and_their_reads_overlap_within_the_connection_pool_bound(run_action, iam, monkeypatch):
     import threading
-    import time
 
     import AWSIAMManager
     import BulkEngine
@@ -616,20 +615,25 @@ def test_users_and_their_reads_overlap_within_the_connection_pool_bound(run_acti
     for index in range(10):
         iam.create_user(UserName=f"user{index}")
         iam.create_access_key(UserName=f"user{index}")
-    lock, in_flight, peak = threading.Lock(), [0], [0]
+    changed, in_flight, peak = threading.Condition(), [0], [0]
     original = AWSIAMManager._new_client
 
     def slow_client(service, **kwargs):
         client = original(service, **kwargs)
 
-        def before(**_):
-            with lock:
+        def before(event_name, **_):
+            with changed:
                 in_flight[0] += 1
                 peak[0] = max(peak[0], in_flight[0])
-            time.sleep(0.05)  # each IAM call takes 50 ms
+                changed.notify_all()
+                # Each read waits until the bound is full once (GetUser, which the reads wait
+                # for, never does): the proof that the pool lets 16 calls run at once, whatever
+                # the machine's load, where a sleep would only make it likely.
+                if not event_name.endswith(".GetUser"):
+                    changed.wait_for(lambda: peak[0] >= BulkEngine.MAX_READS_IN_FLIGHT, timeout=30)
 
         def after(**_):
-            with lock:
+            with changed:
                 in_flight[0] -= 1
 
         client.meta.events.register("before-call.iam.*", before)

@@ -31,14 +31,19 @@ def test_attach_a_policy_with_slow_answers_ends_by_itself_before_the_deadline(ru
 
 def test_ping_with_a_hanging_list_users_ends_after_one_attempt(run_script, fault_proxy):
     fault_proxy.configure(hang={"ListUsers"})
-    # A read timeout of 3 s and a deadline 8 s away: at most 6 s after the margin, less start-up,
-    # so the first attempt's wait (3 s, or less when start-up was slow) leaves no room for a second.
-    out = run_script("Ping", endpoint_url=fault_proxy.url, deadline_seconds=8,
-                     overrides={"AWSIAMConstants.READ_TIMEOUT_SECONDS": 3})
+    # A read timeout of 4 s and a deadline 10 s away: at most 8 s after the margin, less start-up,
+    # so the first attempt's wait (4 s, or less when start-up was slow) leaves no room for a second.
+    out = run_script("Ping", endpoint_url=fault_proxy.url, deadline_seconds=10,
+                     overrides={"AWSIAMConstants.READ_TIMEOUT_SECONDS": 4})
     assert_clean(out)
     assert out.state == FAILED
-    assert fault_proxy.arrived("ListUsers") == 1
     assert out.message.startswith("Failed to connect to the AWS IAM server! Error is "), out.message
+    if fault_proxy.arrived("ListUsers") == 0:
+        # A start-up slower than 7.5 s (a machine under extreme load) leaves no time for any try.
+        assert out.message.endswith("before the ListUsers call could be made, so the action stopped there. "
+                                    "No change was made in AWS."), out.message
+        return
+    assert fault_proxy.arrived("ListUsers") == 1
     assert out.message.endswith((
         "(not retried: the platform's execution deadline left no time to try again)",
         "The platform's execution deadline came before AWS answered the ListUsers call. No change was made in AWS.",
@@ -52,7 +57,7 @@ def test_ping_with_a_hanging_list_users_ends_after_one_attempt(run_script, fault
 def test_a_hanging_call_ends_the_action_before_the_deadline(run_script, fault_proxy, action, params):
     operation = {"List Users": "ListUsers", "Create a User": "CreateUser"}[action]
     fault_proxy.configure(hang={operation})
-    out = run_script(action, params, endpoint_url=fault_proxy.url, deadline_seconds=6)
+    out = run_script(action, params, endpoint_url=fault_proxy.url, deadline_seconds=10)
     assert_clean(out)
     assert out.state == FAILED
     assert "deadline" in out.message
