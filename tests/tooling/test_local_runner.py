@@ -255,7 +255,7 @@ def deadline_probe(fake_repo):
     fake_repo("Deadline", "Deadline", DEADLINE)
 
 
-@pytest.mark.parametrize("options, seconds", [({"deadline_seconds": 2.5}, 2.5), ({"timeout": 40}, 40)],
+@pytest.mark.parametrize("options, seconds", [({"deadline_seconds": 20}, 20), ({"timeout": 40}, 40)],
                          ids=["deadline-seconds", "defaults-to-the-timeout"])
 def test_the_context_deadline_is_an_int_of_epoch_ms_from_now(deadline_probe, options, seconds):
     before = time.time()
