@@ -121,6 +121,8 @@ SANE = {
     "Attach a Policy": {"Identity Type": "Role", "Identity Name": "ci-deploy", "Policy Name": "ReadBucket"},
     "Detach a Policy": {"Identity Type": "Role", "Identity Name": "ci-deploy", "Policy Name": "ReadBucket"},
     "Revoke Role Sessions": {"Role Name": "ci-deploy"},
+    "Restore Role Access": {"Role Name": "ci-deploy"},
+    "List Identity Risks": {},
 }
 ENTITY_ACTIONS = {"Disable User Access": {"Deactivate Access Keys": "true"}, "Enable User Access": {}, "Enrich User": {}}
 

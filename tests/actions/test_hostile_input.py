@@ -29,6 +29,7 @@ SANE = {
     "Scope": "All", "Max Users to Return": "", "Max Groups to Return": "", "Max Policies to Return": "",
     "Role Name": "ci-deploy", "Deactivate Access Keys": "true", "Reactivate Access Keys": "true",
     "Block New Sessions": "true", "Session Name": "", "Restore Mode": "Recover",
+    "Max Key Age Days": "", "Max Unused Days": "", "Minimum Severity": "low", "Max Findings To Return": "",
 }
 # Where one action's sane value for a shared parameter name differs.
 SANE_FOR = {"Revoke Role Sessions": {"Scope": "Named session only"}}
@@ -47,6 +48,7 @@ ACTIONS = {
     "Restore Role Access": ["Role Name", "Session Name"],
     "Disable User Access": ["Deactivate Access Keys"],
     "Enable User Access": ["Reactivate Access Keys", "Restore Mode"],
+    "List Identity Risks": ["Max Key Age Days", "Max Unused Days", "Minimum Severity", "Max Findings To Return"],
 }
 CASES = [
     pytest.param(action, param, value, id=f"{action}|{param}|{label}")
