@@ -3,9 +3,10 @@
 import PolicyParser as parser
 from ActionRunner import run_action
 from AWSIAMConstants import CREATE_POLICY
-from AWSIAMExceptions import AlreadyExists, MalformedPolicy
+from AWSIAMExceptions import MalformedPolicy
 from InputValidation import is_valid_name
 from AWSIAMPolicyDocuments import InvalidDescription, MalformedDocument, check_description, check_policy_document
+from PolicyWorkflow import PolicyWorkflow
 
 
 def perform(ctx):
@@ -16,10 +17,10 @@ def perform(ctx):
     try:
         document = check_policy_document(ctx.param("Policy Document"))
         description = check_description(description)
-        policy = ctx.manager.create_policy(name, document, description)
-    except (MalformedDocument, InvalidDescription, AlreadyExists, MalformedPolicy) as err:
+        outcome = PolicyWorkflow(ctx.manager).create(name, document, description, started_at=ctx.bulk.started_at)
+    except (MalformedDocument, InvalidDescription, MalformedPolicy) as err:
         return parser.policy_not_created(name, err)
-    return parser.policy_created(policy, description)
+    return parser.create_result(name, outcome, description)
 
 
 if __name__ == "__main__":

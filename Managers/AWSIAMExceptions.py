@@ -4,6 +4,10 @@ AWS errors are translated into these exactly once, at the manager boundary, so t
 catches meaning ("the user is missing") rather than botocore error codes.
 """
 
+from typing import Callable
+
+from BulkEngine import DeadlineReached
+
 
 class AWSIAMError(Exception):
     """An AWS call failed. Keeps the operation, the AWS error code and AWS's own message apart."""
@@ -118,3 +122,26 @@ class AccountNotReached(AWSIAMError):
 
 class InvalidParameter(Exception):
     """An action or configuration parameter failed local validation; no AWS call was made."""
+
+
+def may_have_taken_effect(error: BaseException) -> bool:
+    """Whether a write that ended in `error` may have taken effect all the same: an earlier attempt
+    of it, or its last one, got an answer that can hide success (a 5xx, a connection lost after the
+    request went out)."""
+    return isinstance(error, AWSIAMError) and error.maybe_applied
+
+
+def confirm(error: AWSIAMError, took_effect: Callable[[], bool]) -> bool:
+    """After a write failed with `error`, one confirming read (`took_effect`) says whether it took
+    effect all the same. True: it did. False: the read could not be made (refused, throttled, no
+    time left before the deadline), so the outcome stays unknown and the item is unconfirmed.
+    Raises `error` when the write cannot have taken effect, or when the read shows it did not."""
+    if not may_have_taken_effect(error):
+        raise error
+    try:
+        done = took_effect()
+    except (AWSIAMError, DeadlineReached):
+        return False
+    if not done:
+        raise error
+    return True

@@ -2,11 +2,13 @@
 and returns datamodels, never messages."""
 
 import functools
+import json
 import random
 import re
 import threading
 from contextlib import contextmanager
 from typing import Iterator
+from urllib.parse import unquote
 
 import boto3
 from botocore import xform_name
@@ -538,6 +540,13 @@ class AWSIAMManager:
         items, _ = self._collect("list_attached_user_policies", "AttachedPolicies", None, UserName=user_name)
         return [AttachedPolicy(item) for item in items]
 
+    def list_attached_policies(self, identity_type: str, identity_name: str) -> list[AttachedPolicy]:
+        """The managed policies attached to a user, group or role itself.
+        Needs iam:ListAttachedUserPolicies, iam:ListAttachedGroupPolicies or iam:ListAttachedRolePolicies."""
+        operation, name_key = _LIST_ATTACHED_BY_IDENTITY_TYPE[identity_type]
+        items, _ = self._collect(xform_name(operation), "AttachedPolicies", None, **{name_key: identity_name})
+        return [AttachedPolicy(item) for item in items]
+
     def list_user_policies(self, user_name: str) -> list[str]:
         """Names of the user's inline policies. Needs iam:ListUserPolicies."""
         names, _ = self._collect("list_user_policies", "PolicyNames", None, UserName=user_name)
@@ -622,6 +631,13 @@ class AWSIAMManager:
         """Delete one inline policy of a user. Needs iam:DeleteUserPolicy."""
         with translated("DeleteUserPolicy"):
             self.iam.delete_user_policy(UserName=user_name, PolicyName=policy_name)
+
+    def get_role_policy(self, role_name: str, policy_name: str) -> dict:
+        """The document of one inline policy of a role, parsed. Needs iam:GetRolePolicy."""
+        with translated("GetRolePolicy"):
+            document = self.iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        # botocore decodes IAM's URL-encoded JSON into a dict; a stand-in endpoint may leave the text.
+        return json.loads(unquote(document)) if isinstance(document, str) else document
 
     def put_role_policy(self, role_name: str, policy_name: str, document: str) -> None:
         """Create or replace one inline policy of a role. Needs iam:PutRolePolicy."""
@@ -709,6 +725,11 @@ _ATTACH_BY_IDENTITY_TYPE = {
     "User": ("AttachUserPolicy", "UserName"),
     "Group": ("AttachGroupPolicy", "GroupName"),
     "Role": ("AttachRolePolicy", "RoleName"),
+}
+_LIST_ATTACHED_BY_IDENTITY_TYPE = {
+    "User": ("ListAttachedUserPolicies", "UserName"),
+    "Group": ("ListAttachedGroupPolicies", "GroupName"),
+    "Role": ("ListAttachedRolePolicies", "RoleName"),
 }
 _DETACH_BY_IDENTITY_TYPE = {
     "User": ("DetachUserPolicy", "UserName"),

@@ -7,6 +7,10 @@ from AWSIAMConstants import ActionSpec, is_change
 from AWSIAMExceptions import AccessDenied, AccountNotReached
 from BulkEngine import DeadlineReached, NoAnswerBeforeDeadline
 
+# An item whose write may have taken effect although its answer was lost, and that no read could
+# confirm: {attempt} says what was attempted. It is no failure of the action; see each parser.
+UNCONFIRMED = "Could not confirm the following in AWS IAM, check them there: {names} ({attempt})"
+
 # An echoed input longer than this (twice the longest valid IAM name) is cut short in messages.
 ECHO_LIMIT = 256
 _ECHO_HEAD = 64
@@ -42,7 +46,8 @@ def _escaped(char: str) -> str:
 
 
 def join_names(names) -> str:
-    return ", ".join(shown(name) for name in names)
+    # A name given twice (two entities naming one user, a role by name and by ARN) is listed once.
+    return ", ".join(shown(name) for name in dict.fromkeys(names))
 
 
 def denied_on_every_item(errors) -> AccessDenied | AccountNotReached | None:
@@ -85,3 +90,9 @@ def deadline_reason(error: DeadlineReached, changes_made: list[str]) -> str:
     if isinstance(error, NoAnswerBeforeDeadline) and is_change(error.operation):
         return f"{cut} No other change was made."
     return f"{cut} No change was made in AWS."
+
+
+def unconfirmed_line(names, attempt: str) -> list[str]:
+    """The line naming the unconfirmed items, or none when there are none."""
+    names = list(names)
+    return [UNCONFIRMED.format(names=join_names(names), attempt=attempt)] if names else []

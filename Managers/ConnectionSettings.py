@@ -3,6 +3,7 @@ of an organization, and the region that decides the partition. Checked before an
 region's partition needs botocore's data, and the manager looks that up."""
 
 import re
+import unicodedata
 
 from AWSIAMConstants import CROSS_ACCOUNT_ROLE_NAME, DEFAULT_REGION, EXTERNAL_ID, REGION, ROLE_ARN
 from AWSIAMExceptions import InvalidParameter
@@ -20,6 +21,11 @@ _ROLE_ARN = re.compile(
 _ROLE_PATH_AND_NAME = re.compile(r"^(?=.{1,575}$)(?:[!-.0-~]+/){0,32}[\w+=,.@-]{1,64}$", re.ASCII)
 # AssumeRole's own limits for ExternalId.
 _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
+# A value that looks like a secret access key (40 characters of base64) is never quoted back: it
+# was pasted into the wrong field.
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9/+]{40}$", re.ASCII)
+# A quoted value longer than this is cut: enough to show a typo in any real role ARN's head.
+QUOTE_LIMIT = 160
 # What a region code can look like. A value outside it is not quoted back: it may be a key that
 # was pasted into the wrong field.
 _REGION_SHAPE = re.compile(r"^[a-z0-9-]{1,32}$", re.ASCII)
@@ -63,8 +69,8 @@ def reach_settings(*, role_arn: str | None, external_id: str | None, region: str
     if external_id and not role_arn and not cross_account_role:
         raise InvalidParameter(EXTERNAL_ID_WITHOUT_ROLE)
     if role_arn and not _ROLE_ARN.match(role_arn):
-        # Only an ARN attempt is quoted back; anything else may be a key pasted into the wrong field.
-        shown = f": '{role_arn}'" if role_arn.startswith("arn:") else ""
+        # Quoted back, so the admin sees the typo; a secret key pasted into the wrong field is not.
+        shown = "" if _SECRET_SHAPE.match(role_arn) else f": '{quoted(role_arn)}'"
         raise InvalidParameter(MALFORMED_ROLE_ARN.format(shown=shown))
     if external_id and not _EXTERNAL_ID.match(external_id):
         raise InvalidParameter(MALFORMED_EXTERNAL_ID)
@@ -76,6 +82,15 @@ def reach_settings(*, role_arn: str | None, external_id: str | None, region: str
 def member_role_arn(partition: str, account: str, cross_account_role: str) -> str:
     """The Cross-Account Role Name's role in one account of the organization."""
     return f"arn:{partition}:iam::{account}:role/{cross_account_role}"
+
+
+def quoted(value: str) -> str:
+    """A configuration value as a message quotes it: control and formatting characters (NUL, ESC,
+    the right-to-left override) escaped, and cut after QUOTE_LIMIT characters."""
+    cut = value[:QUOTE_LIMIT]
+    text = "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf") else ch
+                   for ch in cut)
+    return text if len(value) <= QUOTE_LIMIT else f"{text}... ({len(value)} characters)"
 
 
 def role_partition(role_arn: str) -> str:

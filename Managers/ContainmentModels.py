@@ -21,6 +21,9 @@ class DisableStatus(StrEnum):
     TEMPORARY_KEY = "temporary_key"  # an ASIA... key: nothing done
     NOT_A_USER = "not_a_user"  # a role: nothing done
     FAILED = "failed"
+    # IAM's answer to the deny policy's PutUserPolicy was lost, and no read could tell whether it
+    # took effect.
+    UNCONFIRMED = "unconfirmed"
 
 
 class DisableCause(StrEnum):
@@ -68,7 +71,9 @@ class ContainmentRecord:
         match = _RECORD.match(value)
         if match is None:
             return None
-        return cls(tuple(match["keys"].split("/")) if match["keys"] else (), match["at"])
+        # A key listed twice (someone edited the tag) is one key: restoring it costs one call.
+        keys = tuple(dict.fromkeys(match["keys"].split("/"))) if match["keys"] else ()
+        return cls(keys, match["at"])
 
     @property
     def at_time(self) -> datetime:
@@ -145,6 +150,9 @@ class EnableStatus(StrEnum):
     TEMPORARY_KEY = "temporary_key"
     NOT_A_USER = "not_a_user"
     FAILED = "failed"
+    # IAM's answer to the deny policy's DeleteUserPolicy was lost, and no read could tell whether
+    # it took effect: the restore stopped there.
+    UNCONFIRMED = "unconfirmed"
 
 
 class EnableStep(StrEnum):
@@ -175,6 +183,7 @@ class EnableOutcome:
     tag_value: str | None = None  # the unreadable tag, to show the analyst
     interrupted: bool = False  # a general error or the deadline stopped the restore part-way
     principal: Principal = Principal()
+    absent_keys: tuple[str, ...] = ()  # recorded keys the user does not hold (deleted, or never the user's)
     revoked_before: str | None = None  # Recover: the cut-off written on the user (RECORD_TIME_FORMAT)
     kept_inactive: tuple[str, ...] = ()  # Recover: the recorded keys, left as containment left them
 

@@ -3,7 +3,7 @@ the lookup's reasons and lines, and the entity's principal fields."""
 
 from ActionResults import ActionResult
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS
-from AWSIAMParser import denied_on_every_item, items_result, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names, unconfirmed_line
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 from ContainmentModels import (CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus,
                                EnableOutcome, EnableRun, EnableStatus, EnableStep, RestoreMode)
@@ -17,6 +17,12 @@ NO_USER_ENTITIES = "No User entities were found in the scope of the action."
 TEMPORARY_KEYS = ("The following entities are temporary access keys of a role session or a federated user, so nothing "
                   "was done: {names}")
 NOT_USERS = "The following entities name IAM roles, not users, so nothing was done: {names}"
+# A user whose deny policy's answer was lost and could not be read back (see AWSIAMParser.UNCONFIRMED).
+DENY_ADD_ATTEMPTED = "the request to add the deny policy may have taken effect"
+DENY_ADD_UNCONFIRMED = (
+    "IAM's answer to adding the deny policy was lost, and no read could confirm whether it took effect: check the "
+    "user's inline policies in AWS, and run the action again if the deny policy is missing."
+)
 
 # Deactivate Access Keys. Only runs with the option on have these lines.
 KEYS_DEACTIVATED = "Successfully deactivated the access keys of the following users in AWS IAM: {names}"
@@ -99,6 +105,7 @@ def disable_result(entity_ids: list[str], run: DisableRun | None) -> ActionResul
         (KEYS_FAILED, keys_failed),
         (FAILED, deny_failed),
     ) if names]
+    lines += unconfirmed_line([user_label(o) for _, o in pairs if o.status is DisableStatus.UNCONFIRMED], DENY_ADD_ATTEMPTED)
     general_error = run.error or denied_on_every_item(
         _error_of(o) for o in run.outcomes if o.status not in _NOTHING_TO_DO)
     json_result = [_disable_entity_json(entity_id, outcome) for entity_id, outcome in pairs]
@@ -147,6 +154,8 @@ def not_acted_reason(outcome) -> str | None:
 def _disable_entity_json(entity_id: str, outcome: DisableOutcome) -> dict:
     if outcome.status is DisableStatus.DISABLED:
         reason = None
+    elif outcome.status is DisableStatus.UNCONFIRMED:
+        reason = DENY_ADD_UNCONFIRMED
     else:
         reason = _keys_reason(outcome) if outcome.keys else _disable_reason(outcome)
     return user_entity_json(entity_id, outcome, reason,
@@ -174,8 +183,10 @@ def _keys_reason(outcome: DisableOutcome) -> str:
 ENABLED = "Successfully enabled the following users in AWS IAM: {names}"
 KEYS_REACTIVATED = "Successfully reactivated the access keys of the following users in AWS IAM: {names}"
 KEYS_LEFT_OFF = "Left Inactive, as Reactivate Access Keys is off, the recorded access keys of the following users in AWS IAM: {names}"
-KEYS_NOT_BACK = ("Did not reactivate these recorded access keys of the following users in AWS IAM, because they no longer "
-                 "exist or are Active already: {names}")
+KEYS_ACTIVE_ALREADY = ("Did not reactivate these recorded access keys of the following users in AWS IAM, because they are "
+                       "Active already: {names}")
+KEYS_NOT_THE_USERS = ("Did not reactivate these recorded access keys of the following users in AWS IAM, because the user "
+                      "holds no access key with that ID (it was deleted since, or it is not the user's): {names}")
 NOT_DISABLED = "The following users in AWS IAM were not disabled, so there was nothing to restore: {names}"
 NOT_RESTORED = "Action wasn't able to restore the access of the following users in AWS IAM: {names}"
 
@@ -210,6 +221,12 @@ SESSIONS_NOT_CUT = ("The sessions issued before containment could not be revoked
 DENY_NOT_REMOVED = ("The sessions issued before {time} were revoked, but the deny policy could not be removed: {error}. "
                     "Running the action again finishes the recovery.")
 STOPPED = " Running the action again finishes the restore."
+DENY_REMOVE_ATTEMPTED = "the request to remove the deny policy may have taken effect"
+DENY_REMOVE_UNCONFIRMED = (
+    "IAM's answer to removing the deny policy was lost, and no read could confirm whether it took effect, so the "
+    "restore stopped there: no access key was reactivated and the {tag} tag was kept. Check the user in AWS, and run "
+    "the action again."
+)
 
 
 def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_keys: bool) -> ActionResult:
@@ -226,20 +243,29 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
         (SESSIONS_CUT, [USER_CUTOFF.format(name=user_label(o), time=o.revoked_before) for o in recovered]),
         (KEYS_KEPT, [user_keys(o, o.kept_inactive) for o in recovered if o.kept_inactive]),
         (KEYS_REACTIVATED, [user_keys(o, o.reactivated_keys) for o in run.outcomes if o.reactivated_keys]),
-        (KEYS_NOT_BACK if reactivate_keys else KEYS_LEFT_OFF,
-         [user_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left]),
+        *_keys_not_back(left, reactivate_keys=reactivate_keys),
         (NOT_DISABLED, [user_label(o) for o in of[EnableStatus.NOT_DISABLED]]),
         (NOT_FOUND, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_FOUND]),
         (TEMPORARY_KEYS, [entity_id for entity_id, o in pairs if o.status is EnableStatus.TEMPORARY_KEY]),
         (NOT_USERS, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_A_USER]),
         (NOT_RESTORED, [user_label(o) for o in of[EnableStatus.FAILED]]),
     ) if names]
+    lines += unconfirmed_line([user_label(o) for o in of[EnableStatus.UNCONFIRMED]], DENY_REMOVE_ATTEMPTED)
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED,
                                                           EnableStatus.TEMPORARY_KEY, EnableStatus.NOT_A_USER))
     json_result = [_enable_entity_json(entity_id, outcome, run.mode) for entity_id, outcome in pairs]
     return items_result(ENABLE_USER_ACCESS, lines, json_result, general_error=general_error,
                         any_failed=bool(of[EnableStatus.FAILED]), any_done=bool(enabled or recovered))
+
+
+def _keys_not_back(left: list[EnableOutcome], *, reactivate_keys: bool) -> list[tuple[str, list[str]]]:
+    """The lines for recorded keys an enabled user did not get back, and why."""
+    if not reactivate_keys:
+        return [(KEYS_LEFT_OFF, [user_keys(o, [k for k in o.recorded_keys if k not in o.reactivated_keys]) for o in left])]
+    active = [(o, [k for k in o.recorded_keys if k not in o.reactivated_keys and k not in o.absent_keys]) for o in left]
+    return [(KEYS_ACTIVE_ALREADY, [user_keys(o, keys) for o, keys in active if keys]),
+            (KEYS_NOT_THE_USERS, [user_keys(o, o.absent_keys) for o in left if o.absent_keys])]
 
 
 def _enable_entity_json(entity_id: str, outcome: EnableOutcome, mode: RestoreMode) -> dict:
@@ -259,6 +285,8 @@ def _enable_reason(outcome: EnableOutcome) -> str:
         return NOTHING_TO_RESTORE
     if not_acted_reason(outcome):
         return not_acted_reason(outcome)
+    if outcome.status is EnableStatus.UNCONFIRMED:
+        return DENY_REMOVE_UNCONFIRMED.format(tag=CONTAINMENT_TAG)
     if outcome.interrupted:
         head = str(outcome.error) if outcome.error else INTERRUPTIONS.get(outcome.cause, REASONS[outcome.cause])
         return head + (STOPPED_AFTER_DENY if outcome.deny_removed else STOPPED)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from AWSIAMDatamodels import utc_now
-from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound
+from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, confirm
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
 from AWSIAMPolicyDocuments import (DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME,
@@ -57,8 +57,8 @@ class Containment:
     def disable_users(self, lookups: Sequence[str], *, deactivate_keys: bool = False) -> DisableRun:
         """Put the deny-all inline policy on each user named by an entity; with `deactivate_keys`,
         then record and deactivate the user's Active access keys.
-        Needs iam:PutUserPolicy, what UserResolver.resolve needs, and for the keys iam:ListAccessKeys,
-        iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey.
+        Needs iam:PutUserPolicy, iam:ListUserPolicies, what UserResolver.resolve needs, and for the
+        keys iam:ListUserTags, iam:ListAccessKeys, iam:TagUser and iam:UpdateAccessKey.
         A connection or credential failure stops the run; every other error is the user's own."""
         outcomes, error = self._each_user(
             lookups, lambda item, progress: self._disable_one(item, progress, deactivate_keys), _DISABLE)
@@ -75,71 +75,126 @@ class Containment:
                       deactivate_keys: bool) -> DisableOutcome:
         user, manager = found.user, found.manager
         try:
-            manager.put_user_policy(user.name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
+            previous_value = contained_before = None
+            if deactivate_keys:
+                # Whether a record is already there decides whether the deny policy's presence
+                # before this run must be read, which only a read made before the deny is put can tell.
+                previous_value = manager.list_user_tags(user.name).get(CONTAINMENT_TAG)
+                contained_before = previous_value is not None and self._deny_was_on(manager, user.name)
+            deny_on = self._put_deny(manager, user.name)
         except NotFound:
             return _DISABLE.gone(lookup, found)
         except _GENERAL:
             raise
         except AWSIAMError as err:
             return DisableOutcome(lookup, DisableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
-        disabled = DisableOutcome(lookup, DisableStatus.DISABLED, user.name, user.arn, principal=found.principal)
-        if not deactivate_keys:
+        status = DisableStatus.DISABLED if deny_on else DisableStatus.UNCONFIRMED
+        disabled = DisableOutcome(lookup, status, user.name, user.arn, principal=found.principal)
+        if not deactivate_keys or not deny_on:
             return disabled
         # Deny first, keys second: the deny holds even if a key update fails.
         keys = progress[index] = _DisableProgress(disabled)
         try:
-            self._deactivate_keys(manager, user.name, keys)
+            self._deactivate_keys(manager, user.name, keys, previous_value, contained_before=contained_before)
         except _GENERAL:
             raise
         except AWSIAMError as err:
             keys.error = err
         return keys.outcome()
 
-    def _deactivate_keys(self, manager: AWSIAMManager, user_name: str, progress: "_DisableProgress") -> None:
-        """Needs iam:ListAccessKeys, iam:ListUserTags, iam:TagUser and iam:UpdateAccessKey."""
+    @staticmethod
+    def _put_deny(manager: AWSIAMManager, user_name: str) -> bool:
+        """Put the deny policy on the user: True once it is on, False when IAM's answer was lost and
+        no read could confirm it either way. Needs iam:PutUserPolicy, and iam:ListUserPolicies to
+        confirm a lost answer."""
+        try:
+            manager.put_user_policy(user_name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
+        except NotFound:
+            raise
+        except AWSIAMError as err:
+            failed = err
+        else:
+            return True
+        # Outside the except block, so a failing read is not chained to the write's error.
+        return confirm(failed, lambda: DENY_ALL_POLICY_NAME in manager.list_user_policies(user_name))
+
+    @staticmethod
+    def _deny_was_on(manager: AWSIAMManager, user_name: str) -> bool:
+        """Whether the deny policy is on the user, before this run puts it. Needs iam:ListUserPolicies.
+        When IAM does not say, the user counts as not contained: replacing a live record only leaves
+        keys off that Enable would have restored, while merging into a stale one could turn on a key
+        that an administrator retired since."""
+        try:
+            return DENY_ALL_POLICY_NAME in manager.list_user_policies(user_name)
+        except _GENERAL:
+            raise
+        except AWSIAMError:
+            return False
+
+    def _deactivate_keys(self, manager: AWSIAMManager, user_name: str, progress: "_DisableProgress",
+                         previous_value: str | None, *, contained_before: bool) -> None:
+        """Needs iam:ListAccessKeys, iam:TagUser and iam:UpdateAccessKey.
+        `previous_value` is the containment tag the user carried before this run, if any."""
         keys = manager.list_access_keys(user_name)
         active = [key.id for key in keys if key.is_active]
-        if not active:
-            return  # nothing to turn off, so nothing new to record
-        previous_value = manager.list_user_tags(user_name).get(CONTAINMENT_TAG)
         previous = ContainmentRecord.from_tag_value(previous_value) if previous_value is not None else None
         if previous_value is not None and previous is None:
             # Overwriting it could lose the record of an earlier containment: leave the keys on.
             progress.cause = DisableCause.TAG_UNREADABLE
             return
-        record = (previous or ContainmentRecord.new(utc_now())).merged({key.id for key in keys}, active)
+        if previous is not None and contained_before:
+            # Still contained: the keys an earlier run turned off stay recorded, with its time.
+            record = previous.merged({key.id for key in keys}, active)
+        else:
+            # A record left on a user who is no longer contained is stale: it is replaced, never
+            # merged, so Enable can never turn on a key that this containment did not turn off.
+            record = ContainmentRecord.new(utc_now()).merged((), active)
         if len(record.to_tag_value()) > MAX_TAG_VALUE_LENGTH:
             progress.cause = DisableCause.RECORD_TOO_LONG
             return
+        if not active:
+            if previous is not None and record != previous:
+                # Nothing to turn off, but the record must not list a key this containment did not
+                # turn off (a stale record), nor one that no longer exists.
+                manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
+            return  # nothing to turn off, so nothing new to record
         # The record is written before any key is touched. Should anything fail later (an update,
         # the connection, the deadline, a lost answer), every key this run turned off is already in
         # it, so Enable can restore it. The reverse order could leave a key turned off and recorded
         # nowhere. What this order risks instead is a key recorded but left Active: Enable only
         # reactivates recorded keys that are Inactive, so it leaves such a key alone while it stays
-        # Active, the report names the key, and the record is corrected below when IAM refused the
-        # update outright.
+        # Active; before the user's step ends such a key is taken out of the record again, or the
+        # report names it.
         manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
         progress.unconfirmed = list(active)
-        refused = []
+        errors: dict[str, AWSIAMError] = {}
+        gone, refused, unknown = [], [], []
         for key_id in active:
             try:
                 manager.update_access_key(user_name, key_id, active=False)
             except NotFound:
                 # Deleted since the listing: there is nothing left to turn off or to restore.
-                progress.unconfirmed.remove(key_id)
+                gone.append(key_id)
             except _GENERAL:
                 raise
             except AWSIAMError as err:
-                # Keep trying the user's other key; the first refusal is the one reported.
-                if progress.error is None:
-                    progress.error, progress.failed_key = err, key_id
-                if not err.maybe_applied:
-                    refused.append(key_id)
+                # Keep trying the user's other key.
+                errors[key_id] = err
+                (unknown if err.maybe_applied else refused).append(key_id)
             else:
                 progress.deactivated.append(key_id)
-        if refused:
-            # Keys IAM refused to turn off stayed Active: take them out of the record again.
-            corrected = replace(record, keys=tuple(key for key in record.keys if key not in refused))
+        if unknown:
+            # An attempt whose answer was lost may have turned the key off after all: one listing
+            # says which of them are Inactive now.
+            self._confirm_keys(manager, user_name, unknown, progress, refused, gone)
+        progress.unconfirmed = [key for key in progress.unconfirmed if key not in gone]
+        failed = [key for key in active if key in errors and key not in progress.deactivated]
+        if failed:
+            # The first key whose call failed is the one reported.
+            progress.error, progress.failed_key = errors[failed[0]], failed[0]
+        if refused or gone:
+            # Keys that stayed Active, or are gone, must not stay in the record.
+            corrected = replace(record, keys=tuple(key for key in record.keys if key not in refused and key not in gone))
             try:
                 manager.tag_user(user_name, CONTAINMENT_TAG, corrected.to_tag_value())
             except _GENERAL:
@@ -147,6 +202,27 @@ class Containment:
             except AWSIAMError:
                 return  # they stay listed as unconfirmed
             progress.unconfirmed = [key for key in progress.unconfirmed if key not in refused]
+
+    @staticmethod
+    def _confirm_keys(manager: AWSIAMManager, user_name: str, unknown: list[str], progress: "_DisableProgress",
+                      refused: list[str], gone: list[str]) -> None:
+        """Sort keys whose update may have taken effect by what ListAccessKeys says now. When the
+        listing fails, they stay unconfirmed, and the report names them."""
+        try:
+            status = {key.id: key.is_active for key in manager.list_access_keys(user_name)}
+        except _GENERAL:
+            raise
+        except AWSIAMError:
+            return
+        for key_id in unknown:
+            if key_id not in status:
+                gone.append(key_id)
+            elif status[key_id]:
+                refused.append(key_id)
+            else:
+                progress.deactivated.append(key_id)
+        # Keep the report in the listing's order.
+        progress.deactivated.sort(key=lambda key: progress.unconfirmed.index(key))
 
     # --- Enable User Access -------------------------------------------------------------------
 
@@ -157,8 +233,8 @@ class Containment:
         remove the containment tag. No other key or policy is touched.
         In Recover mode no key is reactivated; instead every session and temporary credential of the
         user issued before containment is cut off (see _recover).
-        Needs iam:ListUserTags, iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey,
-        iam:UntagUser, and what UserResolver.resolve needs; Recover also iam:ListUserPolicies and
+        Needs iam:ListUserTags, iam:DeleteUserPolicy, iam:ListUserPolicies, iam:ListAccessKeys,
+        iam:UpdateAccessKey, iam:UntagUser, and what UserResolver.resolve needs; Recover also
         iam:PutUserPolicy."""
         outcomes, error = self._each_user(
             lookups, lambda item, progress: self._enable_one(item, progress, reactivate_keys, mode), _ENABLE)
@@ -198,13 +274,15 @@ class Containment:
 
     def _restore(self, manager: AWSIAMManager, user_name: str, tag_value: str | None, state: "_EnableProgress",
                  reactivate_keys: bool) -> None:
-        """Needs iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey and iam:UntagUser."""
-        self._delete_deny(manager, user_name, state)
+        """Needs iam:DeleteUserPolicy, iam:ListAccessKeys, iam:UpdateAccessKey and iam:UntagUser, and
+        iam:ListUserPolicies to confirm a lost answer."""
+        record = self._record_of(tag_value, state)
+        if not self._delete_deny(manager, user_name, state):
+            return
         if tag_value is None:
             state.nothing_recorded = True
             return
-        record = self._readable_record(tag_value, state)
-        if record is None:
+        if self._unreadable(tag_value, record, state):
             return
         if reactivate_keys and record.keys:
             state.step = EnableStep.KEYS
@@ -223,26 +301,30 @@ class Containment:
         keys and sessions work. The cut-off is written before the deny policy goes, so there is no
         moment in which the old credentials work again.
         Needs iam:ListUserPolicies, iam:PutUserPolicy, iam:DeleteUserPolicy and iam:UntagUser."""
+        record = self._record_of(tag_value, state)
         if tag_value is None and DENY_ALL_POLICY_NAME not in manager.list_user_policies(user_name):
             # Not contained: a cut-off now would end the sessions the user works with today.
             state.nothing_recorded = True
             return
-        record = self._readable_record(tag_value, state) if tag_value is not None else None
         cutoff = record.at_time if record else utc_now().replace(microsecond=0)
         state.step = EnableStep.SESSIONS
+        # PutUserPolicy replaces the policy of that name, so a retry after a lost answer writes the same.
         manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document(cutoff))
         state.revoked_before = cutoff.strftime(RECORD_TIME_FORMAT)
-        self._delete_deny(manager, user_name, state)
-        if record is None:
-            return  # no record to remove; an unreadable tag stays for a person to read
+        if not self._delete_deny(manager, user_name, state):
+            return
+        if tag_value is None or self._unreadable(tag_value, record, state):
+            return
         state.step = EnableStep.TAG
         manager.untag_user(user_name, CONTAINMENT_TAG)
         state.step = None
 
     @staticmethod
-    def _delete_deny(manager: AWSIAMManager, user_name: str, state: "_EnableProgress") -> None:
-        """Needs iam:DeleteUserPolicy."""
+    def _delete_deny(manager: AWSIAMManager, user_name: str, state: "_EnableProgress") -> bool:
+        """Whether the deny policy is known to be gone (or was never there). Needs
+        iam:DeleteUserPolicy, and iam:ListUserPolicies to confirm a lost answer."""
         state.step = EnableStep.DENY_POLICY
+        failed = None
         try:
             manager.delete_user_policy(user_name, DENY_ALL_POLICY_NAME)
             state.deny_removed = True
@@ -250,26 +332,43 @@ class Containment:
             # Absent: the user was not disabled. Absent on a retry after a lost answer: the lost
             # attempt deleted it.
             state.deny_removed = err.maybe_applied
+        except AWSIAMError as err:
+            failed = err
+        if failed is not None:
+            if not confirm(failed, lambda: DENY_ALL_POLICY_NAME not in manager.list_user_policies(user_name)):
+                # Whether the deny is still on is unknown: nothing more is changed, and the tag stays.
+                state.step, state.unconfirmed = None, True
+                return False
+            state.deny_removed = True
         state.step = None
+        return True
 
     @staticmethod
-    def _readable_record(tag_value: str, state: "_EnableProgress") -> ContainmentRecord | None:
-        """The record, noted on the state; None (and the tag kept for the report) when it is not
-        one this integration wrote: without it no key can be restored exactly, and the tag stays
-        so that whoever edited it, or an administrator, can still read what it says."""
-        record = ContainmentRecord.from_tag_value(tag_value)
-        if record is None:
-            state.cause, state.tag_value = DisableCause.TAG_UNREADABLE, tag_value
-        else:
+    def _record_of(tag_value: str | None, state: "_EnableProgress") -> ContainmentRecord | None:
+        record = ContainmentRecord.from_tag_value(tag_value) if tag_value is not None else None
+        if record is not None:
+            # Known before any change, so the report names it whatever step fails.
             state.recorded = record.keys
         return record
+
+    @staticmethod
+    def _unreadable(tag_value: str, record: ContainmentRecord | None, state: "_EnableProgress") -> bool:
+        if record is None:
+            # Without a readable record no key can be restored exactly. The tag stays, so that
+            # whoever edited it, or an administrator, can still read what it says.
+            state.cause, state.tag_value = DisableCause.TAG_UNREADABLE, tag_value
+        return record is None
 
     def _reactivate(self, manager: AWSIAMManager, user_name: str, record: ContainmentRecord,
                     state: "_EnableProgress") -> None:
         """Set back to Active the recorded keys that still exist and are Inactive. A recorded key
         that is gone cannot come back; one that is Active already was turned on by someone else,
         or was never turned off; neither is touched."""
-        inactive = {key.id for key in manager.list_access_keys(user_name) if not key.is_active}
+        keys = manager.list_access_keys(user_name)
+        inactive = {key.id for key in keys if not key.is_active}
+        # A recorded key the user does not hold was deleted since, or was never the user's (someone
+        # edited the tag): either way it is not this user's to turn on.
+        state.absent = [key_id for key_id in record.keys if key_id not in {key.id for key in keys}]
         for key_id in record.keys:
             if key_id not in inactive:
                 continue
@@ -332,10 +431,12 @@ class _EnableProgress:
     nothing_recorded: bool = False
     recorded: tuple[str, ...] = ()
     reactivated: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
     step: EnableStep | None = None  # the step under way, while it is
     cause: DisableCause | None = None
     error: Exception | None = None
     tag_value: str | None = None
+    unconfirmed: bool = False  # the deny policy's deletion could not be confirmed either way
     mode: RestoreMode = RestoreMode.UNDO
     revoked_before: str | None = None
 
@@ -345,6 +446,8 @@ class _EnableProgress:
         cause, error = cause or self.cause, error or self.error
         if cause is not None or error is not None:
             status = EnableStatus.FAILED
+        elif self.unconfirmed:
+            status = EnableStatus.UNCONFIRMED
         elif self.nothing_recorded and not self.deny_removed and self.revoked_before is None:
             status = EnableStatus.NOT_DISABLED
         elif self.mode is RestoreMode.RECOVER:
@@ -353,8 +456,8 @@ class _EnableProgress:
             status = EnableStatus.ENABLED
         return EnableOutcome(self.lookup, status, self.user_name, self.arn, self.deny_removed, tuple(self.recorded),
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted,
-                             self.principal,
-                             self.revoked_before, tuple(self.recorded) if self.mode is RestoreMode.RECOVER else ())
+                             self.principal, tuple(self.absent), self.revoked_before,
+                             tuple(self.recorded) if self.mode is RestoreMode.RECOVER else ())
 
 
 def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,

@@ -22,6 +22,8 @@ class ItemStatus(StrEnum):
     NOT_PROCESSED = "not_processed"  # a general error stopped the action before this name was tried
     OUT_OF_TIME = "out_of_time"  # the platform's deadline came before this name was tried
     UNANSWERED = "unanswered"  # its call went out, but no answer came before the deadline
+    # Its call failed after an attempt that may have taken effect, and no read could confirm it.
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(slots=True)

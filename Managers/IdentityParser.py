@@ -6,7 +6,7 @@ from typing import Sequence
 from ActionResults import ActionResult, Table
 from AWSIAMConstants import ALLOWED_NAME_CHARACTERS, MAX_NAME_LENGTH, ActionSpec
 from AWSIAMDatamodels import IAMObject
-from AWSIAMParser import join_names, shown
+from AWSIAMParser import UNCONFIRMED, join_names, shown
 from IdentityModels import BulkOutcome, ItemStatus
 
 S = ItemStatus
@@ -15,6 +15,12 @@ _USER_LENGTH = f"must be at most {MAX_NAME_LENGTH['user']} characters."
 _GROUP_LENGTH = f"Group names must be at most {MAX_NAME_LENGTH['group']} characters."
 _OUT_OF_TIME = "The platform's execution deadline came before them."
 _UNANSWERED = "Their calls went out, but no answer came before the platform's execution deadline: check them in AWS."
+
+
+def _unconfirmed(attempt: str) -> str:
+    """The shared unconfirmed line, with what was attempted ({names} and {group} stay to fill)."""
+    return UNCONFIRMED.replace("{attempt}", attempt)
+
 
 # --- Create a User / Create a Group: one line per outcome, in this order -----------------------
 CREATE_LINES = {
@@ -28,6 +34,7 @@ CREATE_LINES = {
         S.NOT_PROCESSED: "Could not add the following users to IAM: {names}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not add the following users to IAM: {names}. " + _OUT_OF_TIME,
         S.UNANSWERED: "Could not confirm the following users in IAM: {names}. " + _UNANSWERED,
+        S.UNCONFIRMED: _unconfirmed("the request to create them may have taken effect"),
     },
     "group": {
         S.DONE: "Successfully added the following groups to IAM: {names}",
@@ -39,6 +46,7 @@ CREATE_LINES = {
         S.NOT_PROCESSED: "Could not add the following groups to IAM: {names}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not add the following groups to IAM: {names}. " + _OUT_OF_TIME,
         S.UNANSWERED: "Could not confirm the following groups in IAM: {names}. " + _UNANSWERED,
+        S.UNCONFIRMED: _unconfirmed("the request to create them may have taken effect"),
     },
 }
 # The FAILED reason when nothing was created: only the parts that apply, in this order.
@@ -73,6 +81,7 @@ MEMBERSHIP_LINES = {
         S.NOT_PROCESSED: "Could not add {names} to {group}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not add {names} to {group}. " + _OUT_OF_TIME,
         S.UNANSWERED: "Could not confirm whether {names} were added to {group}. " + _UNANSWERED,
+        S.UNCONFIRMED: _unconfirmed("the request to add them to {group} may have taken effect"),
     },
     "remove": {
         S.DONE: "{names} has been removed from group: {group}",
@@ -88,6 +97,7 @@ MEMBERSHIP_LINES = {
         S.NOT_PROCESSED: "Could not remove {names} from {group}. The error stopped the action before them.",
         S.OUT_OF_TIME: "Could not remove {names} from {group}. " + _OUT_OF_TIME,
         S.UNANSWERED: "Could not confirm whether {names} were removed from {group}. " + _UNANSWERED,
+        S.UNCONFIRMED: _unconfirmed("the request to remove them from {group} may have taken effect"),
     },
 }
 # Said once per user: each has its own reason.
@@ -115,7 +125,8 @@ LISTING = {
 # --- Create -----------------------------------------------------------------------------------
 
 def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionResult:
-    """At least one created: COMPLETED, true. None: FAILED with the combined reason.
+    """At least one created: COMPLETED, true. None: FAILED with the combined reason, and the names
+    that could not be confirmed either way; only such names: COMPLETED, false.
     A general error: FAILED, still listing what was created (also in the JSON result)."""
     lines = _lines(CREATE_LINES[kind], outcome)
     json_result = [item.to_json() for item in outcome.created]
@@ -123,7 +134,11 @@ def created_result(spec: ActionSpec, kind: str, outcome: BulkOutcome) -> ActionR
         return ActionResult.failure(_after_error(spec, outcome.error, lines), json_result)
     if not outcome.any_done:
         parts = _lines(NOTHING_CREATED_PARTS[kind], outcome)
-        return ActionResult.failure(spec.failure(" ".join(parts)))
+        unconfirmed = _status_lines(CREATE_LINES[kind][S.UNCONFIRMED], S.UNCONFIRMED, outcome)
+        if not parts:
+            # Only names that may have been created: no failure, but nothing confirmed created.
+            return ActionResult("\n".join(unconfirmed), success=False, json_result=json_result)
+        return ActionResult.failure("\n".join([spec.failure(" ".join(parts)), *unconfirmed]))
     return ActionResult("\n".join(lines), success=True, json_result=json_result)
 
 

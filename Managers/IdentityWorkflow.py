@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from AWSIAMDatamodels import IAMObject
-from AWSIAMExceptions import AlreadyExists, InvalidInput, LimitExceeded, NotFound
+from AWSIAMExceptions import AlreadyExists, AWSIAMError, InvalidInput, LimitExceeded, NotFound, confirm
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, ItemRun, Once, Settlement
 from IdentityModels import BulkOutcome, ItemStatus
@@ -21,11 +21,13 @@ _CREATE_STATUS_BY_ERROR = {InvalidInput: S.INVALID, AlreadyExists: S.EXISTS, Lim
 _USER_NOT_FOUND = re.compile(r"\buser with name \S+ cannot be found", re.IGNORECASE)
 
 _PROGRESS = {
-    "create": {S.DONE: "created", S.EXISTS: "already exists", S.INVALID: "invalid", S.LIMIT: "over the limit"},
+    "create": {S.DONE: "created", S.EXISTS: "already exists", S.INVALID: "invalid", S.LIMIT: "over the limit",
+               S.UNCONFIRMED: "unconfirmed"},
     "add": {S.DONE: "added", S.USER_MISSING: "user not found", S.GROUP_MISSING: "group not found",
-            S.LIMIT: "over the limit", S.INVALID: "invalid"},
+            S.LIMIT: "over the limit", S.INVALID: "invalid", S.UNCONFIRMED: "unconfirmed"},
     "remove": {S.DONE: "removed", S.USER_MISSING: "user not found", S.GROUP_MISSING: "group not found",
-               S.NOT_MEMBER: "not a member", S.LIMIT: "over the limit", S.INVALID: "invalid"},
+               S.NOT_MEMBER: "not a member", S.LIMIT: "over the limit", S.INVALID: "invalid",
+               S.UNCONFIRMED: "unconfirmed"},
 }
 
 
@@ -38,12 +40,14 @@ class IdentityWorkflow:
 
     def create_users(self, user_names: list[str]) -> BulkOutcome:
         """One CreateUser per valid name; names failing the local check cost no call. A retried
-        create answered EntityAlreadyExists costs one GetUser. Needs iam:CreateUser, iam:GetUser."""
+        create that failed after a lost answer (EntityAlreadyExists, or throttled or refused to the end)
+        costs one GetUser. Needs iam:CreateUser, iam:GetUser."""
         return self._create_each(user_names, "user", self.manager.create_user, self.manager.get_user)
 
     def create_groups(self, group_names: list[str]) -> BulkOutcome:
         """One CreateGroup per valid name; names failing the local check cost no call. A retried
-        create answered EntityAlreadyExists costs one GetGroup. Needs iam:CreateGroup, iam:GetGroup."""
+        create that failed after a lost answer (EntityAlreadyExists, or throttled or refused to the end)
+        costs one GetGroup. Needs iam:CreateGroup, iam:GetGroup."""
         return self._create_each(group_names, "group", self.manager.create_group, self.manager.get_group)
 
     def _create_each(self, names: list[str], kind: str, create, read) -> BulkOutcome:
@@ -55,16 +59,42 @@ class IdentityWorkflow:
                 return S.DONE, create(name)
             except AlreadyExists as err:
                 # An earlier attempt whose answer was lost may have made it: then it is ours.
-                if err.maybe_applied and (made := self._made_by_this_run(read(name))) is not None:
-                    return S.DONE, made
-                return S.EXISTS
+                if not err.maybe_applied:
+                    return S.EXISTS
+                error = err
             except (InvalidInput, LimitExceeded) as err:
                 # Keep going after LimitExceeded: a later name may already exist, and each name
                 # gets IAM's real answer.
                 return _CREATE_STATUS_BY_ERROR[type(err)]
+            except AWSIAMError as err:
+                error = err
+            # Outside the except blocks, so a failing read is not chained to the create's error.
+            return self._confirm_created(name, error, read)
 
         outcome.absorb(self.engine.run(valid, create_one, describe=_describe("create")))
         return outcome
+
+    def _confirm_created(self, name: str, error: AWSIAMError, read):
+        """A create that failed after an attempt that may have taken effect: one read says whether
+        the object is there now, and whether this run made it. Without that read, the name is
+        unconfirmed; an error that cannot hide a create is raised, as before."""
+        found = []
+
+        def exists() -> bool:
+            try:
+                found.append(read(name))
+            except NotFound:
+                return False
+            return True
+
+        try:
+            confirmed = confirm(error, exists)
+        except AlreadyExists:
+            return S.EXISTS  # IAM said so, and the read found nothing of this run's
+        if not confirmed:
+            return S.UNCONFIRMED
+        made = self._made_by_this_run(found[0])
+        return (S.DONE, made) if made is not None else S.EXISTS
 
     def _made_by_this_run(self, item: IAMObject) -> IAMObject | None:
         """The object, if IAM dates its creation after this run began. CreateDate has whole
@@ -77,12 +107,12 @@ class IdentityWorkflow:
 
     def add_users_to_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
         """One AddUserToGroup per valid user, plus at most one GetGroup per run.
-        Needs iam:AddUserToGroup and iam:GetGroup."""
+        Needs iam:AddUserToGroup, iam:GetGroup, and iam:ListGroupsForUser to confirm a lost answer."""
         return self._change_membership(group_name, user_names, self.manager.add_user_to_group, removing=False)
 
     def remove_users_from_group(self, group_name: str, user_names: list[str]) -> BulkOutcome:
         """One RemoveUserFromGroup per valid user, plus at most one GetGroup per run.
-        Needs iam:RemoveUserFromGroup and iam:GetGroup."""
+        Needs iam:RemoveUserFromGroup, iam:GetGroup, and iam:ListGroupsForUser to confirm a lost answer."""
         return self._change_membership(group_name, user_names, self.manager.remove_user_from_group, removing=True)
 
     def _change_membership(self, group_name: str, user_names: list[str], change, *, removing: bool) -> BulkOutcome:
@@ -119,8 +149,10 @@ class IdentityWorkflow:
         - If the group exists, a remove failed because the user is not a member: moto says
           "User X not in group Y"; IAM documents no separate error code for it.
         A remove retried after a lost answer and then told "not found" did its work on the attempt
-        whose answer was lost.
+        whose answer was lost. Any other error after an attempt that may have taken effect costs
+        one ListGroupsForUser to confirm (see _confirm_membership).
         """
+        failed = None
         try:
             change(group_name, user)
             return S.DONE
@@ -130,6 +162,11 @@ class IdentityWorkflow:
             return S.INVALID
         except NotFound as err:
             missing = err
+        except AWSIAMError as err:
+            failed = err
+        if failed is not None:
+            # Outside the except block, so a failing read is not chained to the change's error.
+            return self._confirm_membership(failed, group_name, user, removing=removing)
         if removing and missing.maybe_applied:
             return S.DONE
         # Outside the except block, so a failing GetGroup is not chained to the NoSuchEntity.
@@ -138,6 +175,16 @@ class IdentityWorkflow:
         if not group_exists.get():
             return S.GROUP_MISSING
         return S.NOT_MEMBER if removing else S.USER_MISSING
+
+    def _confirm_membership(self, error: AWSIAMError, group_name: str, user: str, *, removing: bool) -> ItemStatus:
+        """A change that failed after an attempt that may have taken effect: the user's groups say
+        whether it did (one ListGroupsForUser); without that read, the user is unconfirmed."""
+
+        def took_effect() -> bool:
+            groups = {group.name.lower() for group in self.manager.list_groups_for_user(user)}
+            return (group_name.lower() in groups) != removing
+
+        return S.DONE if confirm(error, took_effect) else S.UNCONFIRMED
 
     def _group_exists(self, group_name: str) -> bool:
         try:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from AWSIAMDatamodels import Policy
 from InputValidation import is_valid_name
 
 
@@ -99,6 +100,7 @@ class AttachStatus(StrEnum):
     POLICY_MISSING = "policy_missing"
     IDENTITY_MISSING = "identity_missing"
     LIMIT_EXCEEDED = "limit_exceeded"
+    UNCONFIRMED = "unconfirmed"  # the answer was lost and no read could tell whether it took effect
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,25 @@ class DetachStatus(StrEnum):
     NOT_ATTACHED = "not_attached"
     POLICY_MISSING = "policy_missing"
     IDENTITY_MISSING = "identity_missing"
+    UNCONFIRMED = "unconfirmed"  # the answer was lost and no read could tell whether it took effect
 
 
 @dataclass(frozen=True)
 class DetachOutcome:
     status: DetachStatus
     match: PolicyMatch | None = None
+
+
+class CreateStatus(StrEnum):
+    CREATED = "created"
+    EXISTS = "exists"
+    # CreatePolicy's answer was lost and no read could tell whether it took effect.
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class CreateOutcome:
+    """What Create a Policy came to; `policy` is set when CREATED."""
+
+    status: CreateStatus
+    policy: Policy | None = None

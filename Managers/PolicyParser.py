@@ -3,13 +3,15 @@
 from ActionResults import ActionResult, Table
 from AWSIAMConstants import MAX_NAME_LENGTH
 from AWSIAMDatamodels import Policy
-from AWSIAMParser import shown
-from AWSIAMExceptions import AlreadyExists, MalformedPolicy
+from AWSIAMParser import shown, unconfirmed_line
+from AWSIAMExceptions import MalformedPolicy
 from InputValidation import NameProblem, name_problem
 from AWSIAMPolicyDocuments import InvalidDescription, MalformedDocument
 from PolicyModels import (
     AttachOutcome,
     AttachStatus,
+    CreateOutcome,
+    CreateStatus,
     DetachOutcome,
     DetachStatus,
     IdentityType,
@@ -24,6 +26,10 @@ NAME_NOT_UNIQUE = "Policy names must be unique within an account."
 INVALID_POLICY_NAME = "Policy names must contain only alphanumeric characters and/or the following: +=,.@_-."
 POLICY_NAME_TOO_LONG = f"Policy names must be at most {MAX_NAME_LENGTH['policy']} characters."
 MALFORMED = "The policy document was malformed. Reason: {reason}"
+CREATE_ATTEMPTED = "the request to create it may have taken effect"
+ATTACH_ATTEMPTED = "the request to attach {policy} may have taken effect"
+DETACH_ATTEMPTED = "the request to detach {policy} may have taken effect"
+UNCONFIRMED_IDENTITY = "{identity_type}: {identity}"
 
 # List Policies
 LISTED = "Successfully listed available policies in AWS IAM"
@@ -80,14 +86,22 @@ def policy_created(policy: Policy, description: str | None) -> ActionResult:
     return ActionResult(CREATED.format(name=policy.name), success=True, json_result=json_result)
 
 
+def create_result(name: str, outcome: CreateOutcome, description: str | None) -> ActionResult:
+    """Created: COMPLETED, true. Existing: FAILED. Unconfirmed (the answer was lost and no read
+    could tell): COMPLETED, false, with the line that says to check it in AWS."""
+    if outcome.status is CreateStatus.CREATED:
+        return policy_created(outcome.policy, description)
+    if outcome.status is CreateStatus.EXISTS:
+        return ActionResult.failure(NOT_CREATED.format(name=name) + NAME_NOT_UNIQUE)
+    return ActionResult("\n".join(unconfirmed_line([name], CREATE_ATTEMPTED)), success=False)
+
+
 def policy_name_invalid(name: str) -> ActionResult:
     reason = POLICY_NAME_TOO_LONG if name_problem(name, "policy") is NameProblem.TOO_LONG else INVALID_POLICY_NAME
     return ActionResult.failure(NOT_CREATED.format(name=shown(name)) + reason)
 
 
-def policy_not_created(name: str, error: AlreadyExists | MalformedPolicy | MalformedDocument | InvalidDescription) -> ActionResult:
-    if isinstance(error, AlreadyExists):
-        return ActionResult.failure(NOT_CREATED.format(name=name) + NAME_NOT_UNIQUE)
+def policy_not_created(name: str, error: MalformedPolicy | MalformedDocument | InvalidDescription) -> ActionResult:
     if isinstance(error, InvalidDescription):
         return ActionResult.failure(NOT_CREATED.format(name=name) + error.reason)
     # AWS's own sentence, or the local check's: both say what is wrong with the document.
@@ -135,6 +149,8 @@ def attach_result(policy: str, identity_type: IdentityType, identity: str, outco
         if outcome.match.shadowed_arn:
             message += SHADOWED.format(name=policy, arn=outcome.match.arn, shadowed_arn=outcome.match.shadowed_arn)
         return ActionResult(message, success=True)
+    if outcome.status is AttachStatus.UNCONFIRMED:
+        return _unconfirmed(ATTACH_ATTEMPTED, policy, identity_type, identity)
     head = NOT_ATTACHED.format(policy=shown(policy), identity_type=identity_type, identity=shown(identity))
     tail = ATTACH_REFUSALS[outcome.status].format(kind=identity_type.kind, identity=shown(identity), policy=shown(policy))
     return ActionResult.failure(head + tail)
@@ -158,5 +174,13 @@ def detach_result(policy: str, identity_type: IdentityType, identity: str, outco
         # Nothing to undo is no error: a playbook that detaches twice goes on.
         message = IS_NOT_ATTACHED.format(**names) + (NOT_ATTACHED_SHADOWED.format(**shadow_names) if shadow else "")
         return ActionResult(message, success=False)
+    if outcome.status is DetachStatus.UNCONFIRMED:
+        return _unconfirmed(DETACH_ATTEMPTED, policy, identity_type, identity)
     tail = DETACH_REFUSALS[outcome.status].format(kind=identity_type.kind, **names)
     return ActionResult.failure(NOT_DETACHED.format(**names) + tail)
+
+
+def _unconfirmed(attempt: str, policy: str, identity_type: IdentityType, identity: str) -> ActionResult:
+    """No failure, and nothing confirmed done: COMPLETED, false."""
+    names = [UNCONFIRMED_IDENTITY.format(identity_type=identity_type, identity=identity)]
+    return ActionResult("\n".join(unconfirmed_line(names, attempt.format(policy=shown(policy)))), success=False)

@@ -1,15 +1,63 @@
 """Attach a Policy and Detach a Policy: which managed policy the analyst means, and the one change
 to an identity's attachments, with the same calls and the same answers for both directions."""
 
+import math
+from datetime import datetime
+
 from AWSIAMDatamodels import Policy
-from AWSIAMExceptions import LimitExceeded, NotFound
+from AWSIAMExceptions import AlreadyExists, AWSIAMError, LimitExceeded, NotFound, confirm
 from AWSIAMManager import AWSIAMManager
-from PolicyModels import AttachOutcome, AttachStatus, DetachOutcome, DetachStatus, PolicyMatch, PolicyReference
+from PolicyModels import (
+    AttachOutcome,
+    AttachStatus,
+    CreateOutcome,
+    CreateStatus,
+    DetachOutcome,
+    DetachStatus,
+    PolicyMatch,
+    PolicyReference,
+)
 
 
 class PolicyWorkflow:
     def __init__(self, manager: AWSIAMManager):
         self.manager = manager
+
+    def create(self, name: str, document: str, description: str | None, *, started_at: float) -> CreateOutcome:
+        """One CreatePolicy. When it failed after an attempt whose answer was lost (answered
+        EntityAlreadyExists on the retry, or throttled or refused to the end), one GetPolicy tells
+        whether the policy is there and was created after `started_at` (the run's start): then it
+        is this run's. Needs iam:CreatePolicy; after a lost answer sts:GetCallerIdentity (the
+        account, for the ARN) and iam:GetPolicy. A malformed document is raised, as any error
+        that cannot hide a create."""
+        try:
+            return CreateOutcome(CreateStatus.CREATED, self.manager.create_policy(name, document, description))
+        except AlreadyExists as err:
+            if not err.maybe_applied:
+                return CreateOutcome(CreateStatus.EXISTS)
+            error = err
+        except AWSIAMError as err:
+            error = err
+        found = []
+
+        def exists() -> bool:
+            # CreatePolicy without a path puts the policy at "/".
+            arn = f"arn:{self.manager.partition}:iam::{self.manager.caller().account}:policy/{name}"
+            policy = self._policy_or_none(arn)
+            found.append(policy)
+            return policy is not None
+
+        try:
+            if not confirm(error, exists):
+                return CreateOutcome(CreateStatus.UNCONFIRMED)
+        except AlreadyExists:
+            return CreateOutcome(CreateStatus.EXISTS)
+        policy = found[0]
+        created = policy.raw.get("CreateDate")
+        # CreateDate has whole seconds, so the start is rounded down to match.
+        if isinstance(created, datetime) and created.timestamp() >= math.floor(started_at):
+            return CreateOutcome(CreateStatus.CREATED, policy)
+        return CreateOutcome(CreateStatus.EXISTS)
 
     def find_policy(self, name: str) -> PolicyMatch | None:
         """The managed policy a friendly name means; customer-managed wins over AWS-managed.
@@ -28,7 +76,8 @@ class PolicyWorkflow:
 
     def attach(self, identity_type: str, identity_name: str, policy: PolicyReference) -> AttachOutcome:
         """Resolve the policy (unless given as an ARN) and attach it to the user, group or role.
-        Needs what find_policy needs, plus iam:Attach{User,Group,Role}Policy."""
+        Needs what find_policy needs, plus iam:Attach{User,Group,Role}Policy, and
+        iam:ListAttached{User,Group,Role}Policies to confirm a lost answer."""
         match = self._match(policy)
         if match is None:
             return AttachOutcome(AttachStatus.POLICY_MISSING)
@@ -41,20 +90,33 @@ class PolicyWorkflow:
             return AttachOutcome(AttachStatus.IDENTITY_MISSING, match)
         except LimitExceeded:
             return AttachOutcome(AttachStatus.LIMIT_EXCEEDED, match)
-        return AttachOutcome(AttachStatus.ATTACHED, match)
+        except AWSIAMError as err:
+            failed = err
+        else:
+            return AttachOutcome(AttachStatus.ATTACHED, match)
+        # Outside the except block, so a failing read is not chained to the attach's error.
+        attached = self._confirm_attachment(failed, identity_type, identity_name, match.arn, attached=True)
+        return AttachOutcome(AttachStatus.ATTACHED if attached else AttachStatus.UNCONFIRMED, match)
 
     def detach(self, identity_type: str, identity_name: str, policy: PolicyReference) -> DetachOutcome:
         """Resolve the policy (unless given as an ARN) and detach it from the user, group or role.
-        Needs what find_policy needs, plus iam:Detach{User,Group,Role}Policy."""
+        Needs what find_policy needs, plus iam:Detach{User,Group,Role}Policy, and
+        iam:ListAttached{User,Group,Role}Policies to confirm a lost answer."""
         match = self._match(policy)
         if match is None:
             return DetachOutcome(DetachStatus.POLICY_MISSING)
+        failed = None
         try:
             self.manager.detach_policy(identity_type, identity_name, match.arn)
         except NotFound as err:
             missing = err
+        except AWSIAMError as err:
+            failed = err
         else:
             return DetachOutcome(DetachStatus.DETACHED, match)
+        if failed is not None:
+            detached = self._confirm_attachment(failed, identity_type, identity_name, match.arn, attached=False)
+            return DetachOutcome(DetachStatus.DETACHED if detached else DetachStatus.UNCONFIRMED, match)
         # NoSuchEntity again covers three causes. IAM names the policy ARN when the policy is not
         # attached ("Policy arn:... was not found.") and only the identity when that is missing.
         if match.arn not in missing.aws_message:
@@ -66,6 +128,14 @@ class PolicyWorkflow:
         if self._given_arn_is_gone(policy):
             return DetachOutcome(DetachStatus.POLICY_MISSING)
         return DetachOutcome(DetachStatus.NOT_ATTACHED, match)
+
+    def _confirm_attachment(self, error: AWSIAMError, identity_type: str, identity_name: str, policy_arn: str, *,
+                            attached: bool) -> bool:
+        """After an attach (`attached`) or detach that failed following an attempt that may have
+        taken effect: True when the identity's attached policies show it did, False when they
+        could not be read. Raises `error` when it cannot have taken effect, or did not."""
+        return confirm(error, lambda: (policy_arn in {
+            item.arn for item in self.manager.list_attached_policies(identity_type, identity_name)}) == attached)
 
     def _match(self, policy: PolicyReference) -> PolicyMatch | None:
         return PolicyMatch(policy.arn) if policy.arn else self.find_policy(policy.name)

@@ -144,6 +144,8 @@ class RoleStatus(StrEnum):
     NOT_CONTAINED = "not_contained"
     NOT_FOUND = "not_found"
     FAILED = "failed"
+    # A write's answer was lost, and no read could tell whether it took effect.
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from ActionResults import ActionResult
 from AWSIAMConstants import RESTORE_ROLE_ACCESS, REVOKE_ROLE_SESSIONS
 from AWSIAMDatamodels import iso_date
-from AWSIAMParser import denied_on_every_item, items_result, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names, unconfirmed_line
 from AWSIAMPolicyDocuments import REVOKED_SESSIONS_POLICY_NAME
 from AWSIAMExceptions import InvalidParameter
 from RoleSessionsModels import RevokeScope, RoleCause, RoleOutcome, RoleRun, RoleStatus, is_session_name
@@ -16,6 +16,11 @@ FAILED = "Action wasn't able to revoke the sessions of the following roles in AW
 SKIPPED = "Skipped {count} User entities that name no IAM role (users, or nothing in IAM): {names}"
 NO_ROLES = "No role to act on: 'Role Name' is empty and no User entity names an IAM role."
 ROLE_ITEMS = "{name} ({items})"
+REVOKE_ATTEMPTED = "the request to revoke their sessions may have taken effect"
+UNCONFIRMED_REASON = (
+    "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it took "
+    "effect: check the role's inline policies in AWS, and run the action again if the policy or its time is missing."
+)
 BAD_SESSION_PARAMETER = ("'Session Name' must be a name IAM can give a role session: 2 to 64 letters, digits and "
                          "+=,.@_- characters.")
 
@@ -77,6 +82,7 @@ def revoke_result(run: RoleRun) -> ActionResult:
         (NOT_FOUND, [o.text for o in of[RoleStatus.NOT_FOUND]]),
         (FAILED, [_name(o) for o in of[RoleStatus.FAILED]]),
     ) if names]
+    lines += unconfirmed_line([_name(o) for o in of[RoleStatus.UNCONFIRMED]], REVOKE_ATTEMPTED)
     json_result = [_revoke_json(outcome, run, issued_before) for outcome in run.outcomes]
     return _result(REVOKE_ROLE_SESSIONS, run, lines, json_result, any_done=bool(revoked))
 
@@ -93,7 +99,9 @@ def _revoke_json(outcome: RoleOutcome, run: RoleRun, issued_before: str | None) 
         "NewSessionsBlocked": outcome.blocked,
         "Inputs": list(outcome.texts),
     }
-    if outcome.status is not RoleStatus.REVOKED:
+    if outcome.status is RoleStatus.UNCONFIRMED:
+        result["Reason"] = UNCONFIRMED_REASON
+    elif outcome.status is not RoleStatus.REVOKED:
         done = []
         if outcome.revoked_all:
             done.append(DONE_REVOKED.format(time=issued_before))
@@ -165,7 +173,8 @@ def _result(spec, run: RoleRun, lines: list[str], json_result: list, *, any_done
     if not run.outcomes:
         return ActionResult("\n".join([NO_ROLES, *lines]), success=False, json_result=[])
     general_error = run.error or denied_on_every_item(
-        o.error for o in run.outcomes if o.status not in (RoleStatus.NOT_FOUND, RoleStatus.NOT_CONTAINED))
+        o.error for o in run.outcomes if o.status not in (RoleStatus.NOT_FOUND, RoleStatus.NOT_CONTAINED,
+                                                          RoleStatus.UNCONFIRMED))
     return items_result(spec, lines, json_result, general_error=general_error,
                         any_failed=any(o.status is RoleStatus.FAILED for o in run.outcomes), any_done=any_done)
 

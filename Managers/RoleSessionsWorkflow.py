@@ -12,11 +12,12 @@ first turned into one role (name, ARN, assumed-role ARN, AROA... ID); a role nam
 then worked on once, so the sessions it was named by are merged into one write, and no two workers
 ever read and rewrite the same role's policy at the same time."""
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from AWSIAMDatamodels import Role, utc_now
-from AWSIAMExceptions import AccountNotReached, AWSIAMError, ConnectionFailure, NotFound, Unmodifiable
+from AWSIAMExceptions import AccountNotReached, AWSIAMError, ConnectionFailure, NotFound, Unmodifiable, confirm
 from AWSIAMManager import AWSIAMManager
 from AWSIAMPolicyDocuments import (
     BLOCK_NEW_SESSIONS_SID,
@@ -140,11 +141,11 @@ class RoleSessions:
 
         def write() -> RoleOutcome:
             if scope is RevokeScope.ALL:
-                # PutRolePolicy replaces the policy of that name: running again only moves the cut-off on.
-                target.manager.put_role_policy(name, REVOKE_SESSIONS_POLICY_NAME, document)
+                if not self._put_cutoff(target.manager, name, document):
+                    return progress.outcome(RoleStatus.UNCONFIRMED)
                 progress.revoked_all = True
             else:
-                current_document = target.manager.get_role_policy(name, REVOKED_SESSIONS_POLICY_NAME)
+                current_document = _role_policy(target.manager, name, REVOKED_SESSIONS_POLICY_NAME)
                 current = [] if current_document is None else revoked_sessions_in(current_document)
                 if current is None:
                     return progress.outcome(RoleStatus.FAILED, cause=RoleCause.POLICY_UNREADABLE)
@@ -160,6 +161,20 @@ class RoleSessions:
             return progress.outcome(RoleStatus.REVOKED)
 
         return self._attempt(write, target, progress)
+
+    @staticmethod
+    def _put_cutoff(manager: AWSIAMManager, role_name: str, document: str) -> bool:
+        """PutRolePolicy replaces the policy of that name: running again only moves the cut-off on.
+        True once it is written; False when its answer was lost and no read could confirm it.
+        Needs iam:PutRolePolicy, and iam:GetRolePolicy to confirm a lost answer."""
+        try:
+            manager.put_role_policy(role_name, REVOKE_SESSIONS_POLICY_NAME, document)
+        except (NotFound, Unmodifiable, *_GENERAL):
+            raise
+        except AWSIAMError as err:
+            # The policy is ours only if it holds this run's cut-off: an earlier revoke left an older one.
+            return confirm(err, lambda: _role_policy(manager, role_name, REVOKE_SESSIONS_POLICY_NAME) == json.loads(document))
+        return True
 
     # --- Restore Role Access ----------------------------------------------------------------
 
@@ -199,7 +214,7 @@ class RoleSessions:
     def _lift(self, role: Role, session: str, progress: _Progress) -> RoleOutcome:
         manager = progress.target.manager
         user_id = f"{role.id}:{session}"
-        document = manager.get_role_policy(role.name, REVOKED_SESSIONS_POLICY_NAME)
+        document = _role_policy(manager, role.name, REVOKED_SESSIONS_POLICY_NAME)
         current = None if document is None else revoked_sessions_in(document)
         if document is not None and current is None:
             return progress.outcome(RoleStatus.FAILED, cause=RoleCause.POLICY_UNREADABLE)
@@ -334,6 +349,15 @@ class RoleSessions:
         if reference.partition and reference.partition != self.manager.partition:
             return None
         return self.manager.in_account(account)
+
+
+def _role_policy(manager: AWSIAMManager, role_name: str, policy_name: str) -> dict | None:
+    """One inline policy of a role, or None when the role has none of that name (the role itself
+    was read or written just before). Needs iam:GetRolePolicy."""
+    try:
+        return manager.get_role_policy(role_name, policy_name)
+    except NotFound:
+        return None
 
 
 _SKIPPED = RoleOutcome(("",), RoleStatus.NOT_FOUND)  # a marker: the entity names no role

@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fault_proxy import FaultProxy  # noqa: E402
 from local_runner import REPO_ROOT, SDK_DIR, RunnerError, action_stems, run_script  # noqa: E402
 from moto_server import MotoServer  # noqa: E402
+from report_truth import (GROUP, TRUTH_CASES, arrange_disabled_users, arrange_group_and_users,  # noqa: E402
+                          arrange_members, arrange_roles, arrange_users, entities_input, judge, listed_input)
 
 CONFIG = {"AWS Access Key ID": "testing", "AWS Secret Key": "testing", "Verify SSL": "true"}
 
@@ -43,10 +45,6 @@ LATENCIES_MS = (0, 100)
 FAULT_MIX = dict(throttling=0.30, unavailable=0.05, lost=0.10)
 FAULT_NAMES = {"throttling": "Throttling", "unavailable": "503", "lost": "lost answers"}
 FAULT_SEED = 8
-DENY_ALL = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
-TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", '
-         '"Principal": {"Service": "ec2.amazonaws.com"}}]}')
-GROUP = "bench-team"
 
 
 def iam_client(url):
@@ -107,52 +105,16 @@ class BulkCase:
     items: int = 20
 
 
-def _users(iam, names):
-    for name in names:
-        iam.create_user(UserName=name)
-
-
-def _members(iam, names):
-    iam.create_group(GroupName=GROUP)
-    for name in names:
-        iam.create_user(UserName=name)
-        iam.add_user_to_group(GroupName=GROUP, UserName=name)
-
-
-def _group_and_users(iam, names):
-    iam.create_group(GroupName=GROUP)
-    _users(iam, names)
-
-
-def _disabled_users(iam, names):
-    for name in names:
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="DisableUserAccessPolicy", PolicyDocument=DENY_ALL)
-
-
-def _roles(iam, names):
-    for name in names:
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
-
-
-def _listed(parameter, **fixed):
-    return lambda names: ({**fixed, parameter: ",".join(names)}, None)
-
-
-def _entities(names):
-    return {}, list(names)
-
-
 BULK_CASES = [
-    BulkCase("Create a User", "user", lambda iam, names: None, _listed("User Name")),
-    BulkCase("Create a Group", "group", lambda iam, names: None, _listed("Group Name")),
-    BulkCase("Add a User to a Group", "user", _group_and_users, _listed("User Name", **{"Group Name": GROUP})),
-    BulkCase("Remove a User from a Group", "user", _members, _listed("User Name", **{"Group Name": GROUP})),
-    BulkCase("Disable User Access", "user", _users, _entities),
+    BulkCase("Create a User", "user", lambda iam, names: None, listed_input("User Name")),
+    BulkCase("Create a Group", "group", lambda iam, names: None, listed_input("Group Name")),
+    BulkCase("Add a User to a Group", "user", arrange_group_and_users, listed_input("User Name", **{"Group Name": GROUP})),
+    BulkCase("Remove a User from a Group", "user", arrange_members, listed_input("User Name", **{"Group Name": GROUP})),
+    BulkCase("Disable User Access", "user", arrange_users, entities_input),
     # Measured once their scripts exist.
-    BulkCase("Enable User Access", "user", _disabled_users, _entities),
-    BulkCase("Revoke Role Sessions", "role", _roles, _listed("Role Name")),
-    BulkCase("Enrich User", "user", _users, _entities, items=10),  # ~8 calls per user
+    BulkCase("Enable User Access", "user", arrange_disabled_users, entities_input),
+    BulkCase("Revoke Role Sessions", "role", arrange_roles, listed_input("Role Name")),
+    BulkCase("Enrich User", "user", arrange_users, entities_input, items=10),  # ~8 calls per user
 ]
 
 
@@ -262,6 +224,64 @@ def measure_faults(server, proxy, walls, engine):
     print(f"  ended {output.state_name}, report exact: " + ("yes" if not problems else "NO; " + "; ".join(problems)))
 
 
+# --- Every bulk action under faults and the deadline: is each report true? ---------------------
+
+TRUTH_MIX = dict(throttling=0.30, unavailable=0.05, lost=0.15)
+TRUTH_ITEMS = 40
+TRUTH_LATENCY_MS = 100
+TRUTH_RUNS = 30
+
+
+def truth_deadline(run, runs):
+    """The run's deadline, spread evenly from 3 s to 5 s over the runs."""
+    return 3.0 + 2.0 * run / max(runs - 1, 1)
+
+
+def truth_run(server, proxy, case, run, runs):
+    """One seeded run of `case` under the mix and its deadline: (verdict, problems, state)."""
+    names = [f"truth-{case.kind}-{index:02d}" for index in range(TRUTH_ITEMS)]
+    server.reset_state()
+    iam = iam_client(server.url)
+    case.arrange(iam, names)
+    proxy.reset()
+    proxy.configure(latency_ms=TRUTH_LATENCY_MS, seed=run, rule=None, **TRUTH_MIX)
+    parameters, entities = case.inputs(names)
+    output = run_script(case.action, parameters, CONFIG, entities, endpoint_url=proxy.url,
+                        deadline_seconds=truth_deadline(run, runs))
+    verdict, problems = judge(names, case.claims(output, names), case.done(iam, names))
+    return verdict, problems, output.state_name
+
+
+def measure_truth(server, proxy, runs):
+    mix = ", ".join(f"{share:.0%} {FAULT_NAMES[kind]}" for kind, share in TRUTH_MIX.items())
+    print(f"\nEvery bulk action that writes, {TRUTH_ITEMS} names, {TRUTH_LATENCY_MS} ms per call, {mix}, "
+          f"deadlines from 3 s to 5 s, {runs} seeded runs each: is each report true?")
+    verdicts = ("exact", "unconfirmed", "misreported", "no result")
+    print(f"  {'action':<28}" + "".join(f"{verdict:>13}" for verdict in verdicts))
+    totals = dict.fromkeys(verdicts, 0)
+    for case in TRUTH_CASES:
+        counts = dict.fromkeys(verdicts, 0)
+        examples = []
+        for run in range(runs):
+            try:
+                verdict, problems, _ = truth_run(server, proxy, case, run, runs)
+            except RunnerError as err:
+                # No report at all (killed at the deadline): not a wrong report, but no true one either.
+                verdict, problems = "no result", [str(err).splitlines()[0]]
+            counts[verdict] += 1
+            if problems and len(examples) < 2:
+                examples.append(f"seed {run}: {'; '.join(problems)}")
+        for verdict, count in counts.items():
+            totals[verdict] += count
+        print(f"  {case.action:<28}" + "".join(f"{counts[verdict]:>13}" for verdict in verdicts))
+        for example in examples:
+            print(f"      {example}")
+    print(f"  {'all':<28}" + "".join(f"{totals[verdict]:>13}" for verdict in verdicts))
+    print("  exact: every claim matches moto's state; unconfirmed: none is wrong, some names are reported")
+    print("  as not known (check them in AWS); misreported: a claim the account contradicts, or a name missing;")
+    print("  no result: the script was killed at its deadline before it reported")
+
+
 def proxy_overhead_ms(server, proxy, calls=200):
     """Median extra milliseconds per call through the proxy (no latency, no faults) over moto directly."""
     proxy.reset()
@@ -284,7 +304,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per action in the first table")
     parser.add_argument("--bulk-runs", type=int, default=1, help="runs per bulk measurement")
+    parser.add_argument("--truth-runs", type=int, default=TRUTH_RUNS,
+                        help="seeded runs per action under faults and a deadline (0: skip)")
+    parser.add_argument("--only-truth", action="store_true", help="measure only the reports under faults and a deadline")
     args = parser.parse_args()
+
+    if args.only_truth:
+        with MotoServer() as server, FaultProxy(server.url) as proxy:
+            measure_truth(server, proxy, args.truth_runs)
+        return
 
     print("Import time in a fresh interpreter (median of 5):")
     for module in ("ActionRunner", "AWSIAMManager"):
@@ -299,6 +327,8 @@ def main():
         print(f"\nFault proxy overhead: {proxy_overhead_ms(server, proxy):.2f} ms per call (median)")
         walls = measure_bulk(server, proxy, args.bulk_runs, engine)
         measure_faults(server, proxy, walls, engine)
+        if args.truth_runs:
+            measure_truth(server, proxy, args.truth_runs)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ Faults, per request:
 - "lost-503" / "lost-drop": forwarded, so moto executes it, then the answer is replaced with a 503
   or the connection is closed without any answer. `lost` is the probability of either; `lost_as`
   says which kinds may happen.
+- "denied" (by `rule` only): HTTP 403 AccessDenied; not forwarded. A refusal after a lost answer
+  is what leaves an action not knowing whether its write took effect.
 `hang={"ListUsers"}` never answers those actions (the request is held until the proxy stops).
 `only={"CreateUser"}` limits faults to some actions; `rule=lambda action, params, occurrence: ...`
 picks each fault itself (e.g. "lost-drop" for the first CreateUser of bob only).
@@ -44,6 +46,7 @@ from moto_server import CREDENTIAL_SCOPE
 HOST = "127.0.0.1"
 THROTTLING, UNAVAILABLE, LOST_503, LOST_DROP = "throttling", "503", "lost-503", "lost-drop"
 FAULTS = (THROTTLING, UNAVAILABLE, LOST_503, LOST_DROP)
+DENIED = "denied"  # chosen by a rule only, never drawn
 _LOST_KINDS = {"503": LOST_503, "drop": LOST_DROP}
 # Requests that configure moto itself (reset, the call log) are passed through untouched.
 _CONTROL_PATHS = ("/moto-api", "/_devtools")
@@ -246,8 +249,8 @@ class FaultProxy:
 def _decide(settings, key, occurrence, action, params):
     if settings.rule is not None:
         fault = settings.rule(action, params, occurrence)
-        if fault not in (None, *FAULTS):
-            raise ValueError(f"rule returned {fault!r}; expected None or one of {FAULTS}")
+        if fault not in (None, *FAULTS, DENIED):
+            raise ValueError(f"rule returned {fault!r}; expected None or one of {(*FAULTS, DENIED)}")
         return fault
     if settings.only is not None and action not in settings.only:
         return None
@@ -374,6 +377,10 @@ class _Handler(BaseHTTPRequestHandler):
         if request.fault == THROTTLING:
             self._fail(proxy, request, 400, _error_body(request.service, version, "Sender",
                                                         "Throttling", "Rate exceeded"))
+            return
+        if request.fault == DENIED:
+            self._fail(proxy, request, 403, _error_body(request.service, version, "Sender", "AccessDenied",
+                                                        f"not authorized to perform: {request.service}:{request.action}"))
             return
         if request.fault == UNAVAILABLE:
             self._fail(proxy, request, 503, self._unavailable(request, version))

@@ -73,7 +73,7 @@ def test_disable_a_user_whose_key_update_never_answers_is_reported_with_the_deny
     run = Containment(manager, engine(manager)).disable_users(["bob"], deactivate_keys=True)
     manager.release.set()
     result = ContainmentParser.disable_result(["BOB"], run)
-    assert manager.calls == ["PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert manager.calls == ["ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser", "UpdateAccessKey"]
     assert result.message.split("\n")[1:] == [
         "Added deny policy to the following users in AWS IAM, but could not deactivate all of their access keys: bob"]
     assert result.json_result[0]["EntityResult"]["Reason"] == (

@@ -41,3 +41,7 @@ def test_two_of_awss_keys_make_a_record_well_within_a_tag():
 )
 def test_anything_else_is_not_a_record(value):
     assert ContainmentRecord.from_tag_value(value) is None
+
+
+def test_a_key_listed_twice_reads_as_one():
+    assert ContainmentRecord.from_tag_value(f"keys={KEY1}/{KEY2}/{KEY1} at=2026-11-29T10:00:00Z").keys == (KEY1, KEY2)

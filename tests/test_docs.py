@@ -17,6 +17,7 @@ import IdentityParser as identity
 import IdentityRisksParser as risks
 import PolicyParser as policy
 import RoleSessionsParser as revoke
+from AWSIAMParser import UNCONFIRMED
 from AWSIAMConstants import DISABLE_USER_ACCESS, ENABLE_USER_ACCESS, ENRICH_USER, RESTORE_ROLE_ACCESS, REVOKE_ROLE_SESSIONS
 from AWSIAMExceptions import AccountNotReached, AWSIAMError, RoleNotAssumed
 from IdentityModels import ItemStatus
@@ -200,6 +201,9 @@ MESSAGES = {"connection.md": [
     rendered(policy.NOT_DETACHED, **ATTACH) + policy.INVALID_POLICY_ARN,
     *(rendered(policy.NOT_DETACHED, **ATTACH) + rendered(tail, kind="<user|group|role>", **ATTACH)
       for tail in policy.DETACH_REFUSALS.values()),
+    rendered(UNCONFIRMED, names="<name>", attempt=policy.CREATE_ATTEMPTED),
+    *(rendered(UNCONFIRMED, names=rendered(policy.UNCONFIRMED_IDENTITY, **ATTACH), attempt=rendered(attempt, **ATTACH))
+      for attempt in (policy.ATTACH_ATTEMPTED, policy.DETACH_ATTEMPTED)),
 ], "containment.md": [
     rendered(disable.DISABLED, names="<user names>"),
     rendered(disable.NOT_FOUND, names="<entity identifiers>"),
@@ -221,7 +225,8 @@ MESSAGES = {"connection.md": [
     rendered(disable.KEYS_UNCONFIRMED, keys="<key IDs>"),
     rendered(enable.ENABLED, names="<user names>"),
     rendered(enable.KEYS_REACTIVATED, names="<user> (<key IDs>), ..."),
-    rendered(enable.KEYS_NOT_BACK, names="<user> (<key IDs>), ..."),
+    rendered(enable.KEYS_ACTIVE_ALREADY, names="<user> (<key IDs>), ..."),
+    rendered(enable.KEYS_NOT_THE_USERS, names="<user> (<key IDs>), ..."),
     rendered(enable.KEYS_LEFT_OFF, names="<user> (<key IDs>), ..."),
     rendered(enable.NOT_DISABLED, names="<user names>"),
     rendered(enable.NOT_RESTORED, names="<user names>"),
@@ -238,6 +243,10 @@ MESSAGES = {"connection.md": [
     rendered(enable.SESSIONS_NOT_CUT, error="<AWS error>"),
     rendered(enable.DENY_NOT_REMOVED, time="<time>", error="<AWS error>"),
     ENABLE_USER_ACCESS.failure("..."),
+    rendered(UNCONFIRMED, names="<user names>", attempt=disable.DENY_ADD_ATTEMPTED),
+    disable.DENY_ADD_UNCONFIRMED,
+    rendered(UNCONFIRMED, names="<user names>", attempt=enable.DENY_REMOVE_ATTEMPTED),
+    rendered(enable.DENY_REMOVE_UNCONFIRMED, tag="AWSIAM-Containment"),
 ], "enrichment.md": [
     rendered(enrich.ENRICHED, names="<user names>"),
     rendered(enrich.WITH_INSIGHTS, names="<user names>"),
@@ -263,6 +272,8 @@ MESSAGES = {"connection.md": [
     *revoke.REASONS.values(),
     revoke.DONE_BEFORE.format(done=revoke.DONE_REVOKED.format(time="<time>")),
     REVOKE_ROLE_SESSIONS.failure("..."),
+    rendered(UNCONFIRMED, names="<role names>", attempt=revoke.REVOKE_ATTEMPTED),
+    revoke.UNCONFIRMED_REASON,
     rendered(revoke.RESTORED, names="<role> (<what was removed>), ..."),
     rendered(revoke.LIFTED, session="<session>", names="<role names>"),
     rendered(revoke.NOT_CONTAINED, names="<role names>"),
@@ -287,6 +298,12 @@ MESSAGES = {"connection.md": [
                          ids=lambda value: value[:60])
 def test_the_reference_quotes_each_message_as_the_code_writes_it(name, message):
     assert message in ACTION_DOCS[name]
+
+
+def test_the_bulk_runs_page_quotes_the_unconfirmed_line_and_its_rule():
+    bulk_runs = read("docs/bulk-runs.md")
+    assert f"`{rendered(UNCONFIRMED, names='<names>', attempt='<what was attempted>')}`" in bulk_runs
+    assert "value counts only confirmed successes" in bulk_runs
 
 
 def test_enrich_user_points_to_the_reasons_it_shares_with_disable_user_access():

@@ -8,7 +8,9 @@ import pytest
 import ContainmentParser as disable_parser
 import PolicyParser as parser
 from AWSIAMDatamodels import Policy
-from AWSIAMExceptions import AccessDenied, AlreadyExists, ConnectionFailure, MalformedPolicy
+from ActionResults import ActionResult
+from AWSIAMExceptions import AccessDenied, ConnectionFailure, MalformedPolicy
+from PolicyModels import CreateOutcome, CreateStatus
 from AWSIAMPolicyDocuments import DENY_ALL_DOCUMENT, MalformedDocument, check_policy_document
 from PolicyModels import AttachOutcome, AttachStatus, IdentityType, PolicyMatch, parse_policy_reference
 from ContainmentModels import DisableOutcome, DisableRun, DisableStatus, lookup_text
@@ -47,16 +49,24 @@ def test_created_policy_json_keeps_types_and_adds_the_description():
 
 @pytest.mark.parametrize(
     "error, tail",
-    [(AlreadyExists("CreatePolicy", "EntityAlreadyExists", "exists"), "Policy names must be unique within an account."),
-     (MalformedPolicy("CreatePolicy", "MalformedPolicyDocument", "Syntax errors in policy."),
+    [(MalformedPolicy("CreatePolicy", "MalformedPolicyDocument", "Syntax errors in policy."),
       "The policy document was malformed. Reason: Syntax errors in policy."),
      (MalformedDocument("The policy document is empty."), "The policy document was malformed. Reason: The policy document is empty.")],
-    ids=["exists", "aws-malformed", "local-malformed"],
+    ids=["aws-malformed", "local-malformed"],
 )
 def test_policy_not_created_messages(error, tail):
     result = parser.policy_not_created("dev-read", error)
     assert result.message == f"Could not create dev-read policy. {tail}"
     assert (result.success, result.failed, result.json_result) == (False, True, None)
+
+
+def test_create_result_for_each_outcome():
+    assert parser.create_result("dev-read", CreateOutcome(CreateStatus.EXISTS), None) == ActionResult.failure(
+        "Could not create dev-read policy. Policy names must be unique within an account.")
+    assert parser.create_result("dev-read", CreateOutcome(CreateStatus.UNCONFIRMED), None) == ActionResult(
+        "Could not confirm the following in AWS IAM, check them there: dev-read (the request to create it may have "
+        "taken effect)", success=False)
+    assert parser.create_result("dev-read", CreateOutcome(CreateStatus.CREATED, POLICY), None).success
 
 
 def test_policies_listed_with_and_without_more():

@@ -64,7 +64,7 @@ def test_active_keys_are_recorded_then_deactivated_and_the_inactive_one_is_left_
     out = run_action(ACTION, WITH_KEYS, entities=[("Bob.Jones", USER)])
     assert out.lines == [DISABLED.format("Bob.Jones"), DEACTIVATED.format(f"Bob.Jones ({bob['active']})")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser", "UpdateAccessKey"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "disabled", keys=[bob["active"]])]
     assert key_status(iam, "Bob.Jones") == {bob["active"]: "Inactive", bob["old"]: "Inactive"}
     assert tags(iam, "Bob.Jones") == {"team": "payments", TAG: f"keys={bob['active']} at=2026-11-29T10:00:00Z"}
@@ -77,7 +77,8 @@ def test_the_second_run_finds_no_active_key_and_keeps_the_record(run_action, iam
     out = run_action(ACTION, WITH_KEYS, entities=[("Bob.Jones", USER)])
     assert out.lines == [DISABLED.format("Bob.Jones"), NO_ACTIVE.format("Bob.Jones")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys"]
+    # The record found makes the deny policy's presence before this run matter: still contained.
+    assert out.iam_calls == ["GetUser", "ListUserTags", "ListUserPolicies", "PutUserPolicy", "ListAccessKeys"]
     assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "disabled")]
     assert tags(iam, "Bob.Jones")[TAG] == f"keys={bob['active']} at=2026-11-29T10:00:00Z"
 
@@ -119,7 +120,7 @@ def test_a_user_without_keys_is_disabled_and_no_record_is_written(run_action, ia
     iam.create_user(UserName="carol")
     out = run_action(ACTION, WITH_KEYS, entities=[("carol", USER)])
     assert out.lines == [DISABLED.format("carol"), NO_ACTIVE.format("carol")]
-    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys"]
     assert tags(iam, "carol") == {}
 
 
@@ -180,7 +181,7 @@ def test_the_deadline_between_record_and_keys_reports_the_deny_and_the_unconfirm
               account=None, resolved_from=None),
     ]
     # The UpdateAccessKey was refused before it went out: the key is still Active below.
-    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser", "UpdateAccessKey"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser", "UpdateAccessKey"]
     # What was done stays done and is recorded; the key the deadline saved stays Active.
     assert deny_policy(iam, "Bob.Jones") == DENY_ALL
     assert key_status(iam, "Bob.Jones")[bob["active"]] == "Active"
@@ -197,12 +198,17 @@ def key(key_id, status="Active", user="bob"):
     return {"UserName": user, "AccessKeyId": key_id, "Status": status, "CreateDate": CREATED}
 
 
-def queue_up_to_the_record(stub_aws, keys, existing_tags=(), user="bob"):
+def queue_up_to_the_record(stub_aws, keys, existing_tags=(), user="bob", deny_before=None):
+    """The calls before the record is written. `deny_before`: the user's inline policies, read only
+    when a record is already on the user."""
     stub_get_user(stub_aws, user)
+    stub_aws.iam.add_response("list_user_tags", {"Tags": list(existing_tags), "IsTruncated": False},
+                              expected_params={"UserName": user, "MaxItems": 1000})
+    if deny_before is not None:
+        stub_aws.iam.add_response("list_user_policies", {"PolicyNames": deny_before, "IsTruncated": False},
+                                  expected_params={"UserName": user, "MaxItems": 1000})
     stub_aws.iam.add_response("put_user_policy", {}, expected_params=put_expected(user))
     stub_aws.iam.add_response("list_access_keys", {"AccessKeyMetadata": keys, "IsTruncated": False},
-                              expected_params={"UserName": user, "MaxItems": 1000})
-    stub_aws.iam.add_response("list_user_tags", {"Tags": list(existing_tags), "IsTruncated": False},
                               expected_params={"UserName": user, "MaxItems": 1000})
 
 
@@ -271,7 +277,7 @@ def test_a_refused_record_means_no_key_is_touched(stub_aws, run_action, clock):
     queue_up_to_the_record(stub_aws, [key(KEY1)])
     stub_aws.iam.add_client_error("tag_user", "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50", 409)
     out = run_action(ACTION, WITH_KEYS, entities=[("bob", USER)])
-    assert out.iam_calls == ["GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser"]
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser"]
     assert out.json_result == [entry("BOB", "bob", "failed", found=True, reason=(
         "The deny policy was added, but not every Active access key was deactivated: An error occurred (LimitExceeded) "
         "when calling the TagUser operation: Cannot exceed quota for TagsPerUser: 50"))]

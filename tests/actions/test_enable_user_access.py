@@ -20,8 +20,9 @@ DENY_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
 ENABLED = "Successfully enabled the following users in AWS IAM: {}"
 REACTIVATED = "Successfully reactivated the access keys of the following users in AWS IAM: {}"
 LEFT_OFF = "Left Inactive, as Reactivate Access Keys is off, the recorded access keys of the following users in AWS IAM: {}"
-NOT_BACK = ("Did not reactivate these recorded access keys of the following users in AWS IAM, because they no longer "
-            "exist or are Active already: {}")
+NOT_THE_USERS = ("Did not reactivate these recorded access keys of the following users in AWS IAM, because the user holds "
+                 "no access key with that ID (it was deleted since, or it is not the user's): {}")
+ACTIVE_ALREADY = "Did not reactivate these recorded access keys of the following users in AWS IAM, because they are Active already: {}"
 NOT_DISABLED = "The following users in AWS IAM were not disabled, so there was nothing to restore: {}"
 NOT_FOUND = "Action wasn't able to find the following users in AWS IAM: {}"
 FAILED_LINE = "Action wasn't able to restore the access of the following users in AWS IAM: {}"
@@ -126,7 +127,7 @@ def test_a_recorded_key_deleted_since_cannot_come_back(run_action, iam, bob, clo
     run_action("Disable User Access", {"Deactivate Access Keys": "true"}, entities=[("two-keys", USER)])
     iam.delete_access_key(UserName=second, AccessKeyId=gone)
     out = run_action(ACTION, entities=[("two-keys", USER)])
-    assert out.lines == [ENABLED.format("two-keys"), REACTIVATED.format(f"two-keys ({first})"), NOT_BACK.format(f"two-keys ({gone})")]
+    assert out.lines == [ENABLED.format("two-keys"), REACTIVATED.format(f"two-keys ({first})"), NOT_THE_USERS.format(f"two-keys ({gone})")]
     assert out.json_result == [entry("TWO-KEYS", "two-keys", "enabled", removed=True, recorded=[first, gone], reactivated=[first])]
     assert key_status(iam, second) == {first: "Active"}
     assert tags(iam, second) == {}
@@ -320,3 +321,43 @@ def test_a_general_error_midway_reports_each_user(stub_aws, run_action):
                                entry("BOB", "bob", "failed", reason=reason, found=False),
                                entry("CAROL", "carol", "failed", reason="Not attempted: an earlier error stopped the action.", found=False)]
     assert SECRET not in out.raw_stdout
+
+
+def test_a_refused_deny_policy_deletion_still_reports_the_record_it_found(stub_aws, run_action):
+    stub_get_user(stub_aws, "bob")
+    stub_aws.iam.add_response("list_user_tags", {"Tags": [{"Key": TAG, "Value": f"keys={KEY1} at=2026-11-29T10:00:00Z"}],
+                                                 "IsTruncated": False})
+    stub_aws.iam.add_client_error("delete_user_policy", "ConcurrentModification", "Try again", 409)
+    out = run_action(ACTION, entities=[("bob", USER)])
+    assert out.json_result == [entry("BOB", "bob", "failed", recorded=[KEY1], reason=(
+        "An error occurred (ConcurrentModification) when calling the DeleteUserPolicy operation: Try again"))]
+
+
+def test_a_key_listed_twice_in_the_record_costs_one_call(stub_aws, run_action):
+    queue_reads(stub_aws, record=f"keys={KEY1}/{KEY1}/{KEY2} at=2026-11-29T10:00:00Z")
+    for key_id in (KEY1, KEY2):
+        stub_aws.iam.add_response("update_access_key", {}, expected_params={"UserName": "bob", "AccessKeyId": key_id, "Status": "Active"})
+    stub_aws.iam.add_response("untag_user", {}, expected_params={"UserName": "bob", "TagKeys": [TAG]})
+    out = run_action(ACTION, entities=[("bob", USER)])
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey", "UpdateAccessKey",
+                             "UntagUser"]
+    assert out.json_result == [entry("BOB", "bob", "enabled", removed=True, recorded=[KEY1, KEY2], reactivated=[KEY1, KEY2])]
+
+
+
+def test_a_recorded_key_of_another_user_is_told_so_and_not_touched(run_action, iam, contained_bob):
+    other = iam.create_user(UserName="eve")["User"]["UserName"]
+    foreign = iam.create_access_key(UserName=other)["AccessKey"]["AccessKeyId"]
+    iam.update_access_key(UserName=other, AccessKeyId=foreign, Status="Inactive")
+    # Someone edited Bob's record to name Eve's key.
+    iam.tag_user(UserName="Bob.Jones", Tags=[{"Key": TAG, "Value": f"keys={contained_bob['active']}/{foreign} at=2026-11-29T10:00:00Z"}])
+    out = run_action(ACTION, entities=[("Bob.Jones", USER)])
+    assert out.lines == [ENABLED.format("Bob.Jones"), REACTIVATED.format(f"Bob.Jones ({contained_bob['active']})"),
+                         NOT_THE_USERS.format(f"Bob.Jones ({foreign})")]
+    assert key_status(iam, other) == {foreign: "Inactive"}
+
+
+def test_a_recorded_key_switched_on_by_hand_is_told_so(run_action, iam, contained_bob):
+    iam.update_access_key(UserName="Bob.Jones", AccessKeyId=contained_bob["active"], Status="Active")
+    out = run_action(ACTION, entities=[("Bob.Jones", USER)])
+    assert out.lines == [ENABLED.format("Bob.Jones"), ACTIVE_ALREADY.format(f"Bob.Jones ({contained_bob['active']})")]

@@ -185,6 +185,17 @@ BAD_CONFIGURATIONS = [
     ({"Role ARN": f"arn:aws:iam::{ROLE_ACCOUNT}:role/"},
      f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'arn:aws:iam::{ROLE_ACCOUNT}:role/'. {ROLE_FORMAT}"),
     ({"Role ARN": "AWSIAMIntegrationRole"},
+     f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'AWSIAMIntegrationRole'. {ROLE_FORMAT}"),
+    ({"Role ARN": f"arm:aws:iam::{ROLE_ACCOUNT}:role/AWSIAMIntegrationRole"},
+     f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'arm:aws:iam::{ROLE_ACCOUNT}:role/AWSIAMIntegrationRole'. "
+     f"{ROLE_FORMAT}"),
+    ({"Role ARN": f"arn:aws:iam::{ROLE_ACCOUNT}:role/\x1b[31mIR\u202eRole"},
+     f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'arn:aws:iam::{ROLE_ACCOUNT}:role/\\x1b[31mIR\\u202eRole'. "
+     f"{ROLE_FORMAT}"),
+    ({"Role ARN": f"arn:aws:iam::{ROLE_ACCOUNT}:role/" + "x" * 500},
+     f"Configuration parameter 'Role ARN' is not an IAM role ARN: 'arn:aws:iam::{ROLE_ACCOUNT}:role/{'x' * 129}... "
+     f"(531 characters)'. {ROLE_FORMAT}"),
+    ({"Role ARN": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},  # a secret key in the wrong field is not echoed
      f"Configuration parameter 'Role ARN' is not an IAM role ARN. {ROLE_FORMAT}"),
     ({"Role ARN": ROLE_ARN, "External ID": "x"},
      "Configuration parameter 'External ID' must be 2 to 1224 characters long and contain only alphanumeric "
@@ -205,6 +216,7 @@ BAD_CONFIGURATIONS = [
 @pytest.mark.parametrize(
     "settings, reason", BAD_CONFIGURATIONS,
     ids=["external-id-without-role", "short-account", "user-not-role", "role-without-name", "name-not-arn",
+         "typo-in-arn", "control-characters", "too-long", "secret-key",
          "external-id-too-short", "external-id-with-space", "unknown-region", "city-not-region", "pseudo-region",
          "region-with-spaces", "role-in-other-partition"],
 )

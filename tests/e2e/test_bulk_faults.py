@@ -2,7 +2,6 @@
 is waited out, lost answers are reported as the run's own work, and the platform's deadline ends
 a run with an exact partial report. Faults are seeded or chosen by rule, so each run repeats."""
 
-import re
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from conftest import COMPLETED, FAILED, assert_clean
 
 import IdentityParser
 from IdentityModels import ItemStatus
+from report_truth import outcomes
 
 S = ItemStatus
 GROUP = "devs"
@@ -27,31 +27,6 @@ def first_attempt(fault, action=None, only=None):
             return None
         return fault
     return rule
-
-
-def outcomes(lines, templates, **fields):
-    """{name: status} read back from the message, with the parser's own templates."""
-    patterns = []
-    # A line that ends in an error message would match any tail: try those templates last.
-    for status, template in sorted(templates.items(), key=lambda entry: "{error}" in entry[1]):
-        regex = re.escape(template)
-        for field, value in fields.items():
-            regex = regex.replace(re.escape("{" + field + "}"), re.escape(value))
-        for placeholder in (re.escape("{names}"), re.escape("{user}")):
-            # The first mention captures the names; a second one ("The user X ...") repeats them.
-            regex = regex.replace(placeholder, "(?P<names>.+?)", 1).replace(placeholder, "(?P=names)")
-        regex = regex.replace(re.escape("{error}"), ".*")
-        patterns.append((status, re.compile(f"^{regex}$")))
-    found = {}
-    for line in lines:
-        for status, pattern in patterns:
-            match = pattern.match(line)
-            if match:
-                for name in match["names"].split(", "):
-                    assert name not in found, f"{name} reported twice"
-                    found[name] = status
-                break
-    return found
 
 
 def names(count, prefix="u"):

@@ -28,7 +28,7 @@ def test_disable_with_keys_then_enable_restores_exactly(run_script, server_iam):
     ]
     assert (out.state, out.result_value) == (COMPLETED, True)
     assert out.json_result[0]["EntityResult"]["DeactivatedKeys"] == [active]
-    assert out.iam_calls == ["GetUser", "ListUsers", "GetUser", "PutUserPolicy", "ListAccessKeys", "ListUserTags", "TagUser",
+    assert out.iam_calls == ["GetUser", "ListUsers", "GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser",
                              "UpdateAccessKey"]
     assert key_status(server_iam, "Bob.Jones") == {active: "Inactive", old: "Inactive"}
     record = {t["Key"]: t["Value"] for t in server_iam.list_user_tags(UserName="Bob.Jones")["Tags"]}["AWSIAM-Containment"]

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from benchmark import BULK_CASES, names_for, report_problems
+from report_truth import DONE, NOT_DONE, UNKNOWN, judge
 
 NAMES = ["fault-user-00", "fault-user-01", "fault-user-02"]
 
@@ -55,3 +56,14 @@ def test_the_identity_risks_bench_accepts_one_report_and_three_listings_only(cal
     from bench_identity_risks import one_report
 
     assert one_report(calls) is fine
+
+
+@pytest.mark.parametrize("claims, done, verdict, problems", [
+    ({"a": DONE, "b": NOT_DONE}, {"a": True, "b": False}, "exact", []),
+    ({"a": DONE, "b": UNKNOWN}, {"a": True, "b": True}, "unconfirmed", []),
+    ({"a": NOT_DONE, "b": DONE}, {"a": True, "b": False}, "misreported",
+     ["claimed done but not: b", "done but claimed not: a"]),
+    ({"a": DONE}, {"a": True, "b": False}, "misreported", ["not reported: b"]),
+], ids=["exact", "unconfirmed", "both-ways-wrong", "missing"])
+def test_judge(claims, done, verdict, problems):
+    assert judge(["a", "b"], claims, done) == (verdict, problems)

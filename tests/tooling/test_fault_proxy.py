@@ -174,6 +174,19 @@ def attempt(iam, name):
         pass
 
 
+def test_a_rule_can_refuse_a_request_as_iam_does_without_permission(proxy, moto):
+    proxy.configure(rule=always("denied"))
+
+    with pytest.raises(ClientError) as raised:
+        client(proxy.url).create_user(UserName="alice")
+
+    error = raised.value.response["Error"]
+    assert (error["Code"], error["Message"]) == ("AccessDenied", "not authorized to perform: iam:CreateUser")
+    assert users(moto) == []
+    [logged] = proxy.log
+    assert (logged.fault, logged.status, logged.reached_moto) == ("denied", 403, False)
+
+
 def test_the_same_seed_gives_the_same_faults_in_any_order(moto):
     reference = faults_by_request(moto, 7, in_order)
 

@@ -1,0 +1,192 @@
+"""Does a bulk action's report say what happened in the account? Dev tooling only, never packaged.
+
+For each bulk action that writes, `TRUTH_CASES` knows how to arrange an account for some names,
+what the action is given, what its report claims for each name (done, not done, or not known:
+unconfirmed, or unanswered at the deadline), and what the account really holds afterwards. `judge`
+compares the two:
+
+- "exact": every name is reported once, and every claim matches the account;
+- "unconfirmed": no claim is wrong, but some names were reported as not known (the report tells the
+  analyst to check them in AWS);
+- "misreported": some name is claimed done and is not, claimed not done and is, or not reported.
+
+`make bench` runs each case under a fault mix with a deadline and counts the three; a small seeded
+version is a test.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Managers"))
+
+import IdentityParser  # noqa: E402
+from IdentityModels import ItemStatus  # noqa: E402
+
+DONE, NOT_DONE, UNKNOWN = "done", "not done", "unknown"
+GROUP = "bench-team"
+DENY = "DisableUserAccessPolicy"
+REVOKE_POLICY = "AWSRevokeOlderSessions"
+DENY_ALL = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", '
+         '"Principal": {"Service": "ec2.amazonaws.com"}}]}')
+# Reasons of a per-entity JSON result that say the outcome is not known.
+_NOT_KNOWN = re.compile(r"no answer came before the platform's deadline|got no answer before the platform's deadline")
+_UNKNOWN_STATUSES = {ItemStatus.UNCONFIRMED, ItemStatus.UNANSWERED}
+
+
+def outcomes(lines, templates, **fields):
+    """{name: status} read back from a message, with the parser's own templates."""
+    patterns = []
+    # A line that ends in an error message would match any tail: try those templates last.
+    for status, template in sorted(templates.items(), key=lambda entry: "{error}" in entry[1]):
+        regex = re.escape(template)
+        for field, value in fields.items():
+            regex = regex.replace(re.escape("{" + field + "}"), re.escape(value))
+        for placeholder in (re.escape("{names}"), re.escape("{user}")):
+            # The first mention captures the names; a second one ("The user X ...") repeats them.
+            regex = regex.replace(placeholder, "(?P<names>.+?)", 1).replace(placeholder, "(?P=names)")
+        regex = regex.replace(re.escape("{error}"), ".*")
+        patterns.append((status, re.compile(f"^{regex}$")))
+    found = {}
+    for line in lines:
+        for status, pattern in patterns:
+            match = pattern.match(line)
+            if match:
+                for name in match["names"].split(", "):
+                    assert name not in found, f"{name} reported twice"
+                    found[name] = status
+                break
+    return found
+
+
+def _claims_from_lines(templates, **fields):
+    def claims(output, names):
+        found = outcomes(output.message.split("\n"), templates, **fields)
+        return {name: DONE if status is ItemStatus.DONE else UNKNOWN if status in _UNKNOWN_STATUSES else NOT_DONE
+                for name, status in found.items()}
+    return claims
+
+
+def _claims_from_entities(done_statuses, removed_field=None):
+    """Per-entity JSON: Status in `done_statuses` is done; unconfirmed, or a reason saying no answer
+    came, is not known. With `removed_field`, that field says whether the deny policy went."""
+    def claims(output, names):
+        found = {}
+        for entry in output.json_result or []:
+            result = entry.get("EntityResult", entry)
+            name = result.get("UserName") or result.get("RoleName")
+            if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(result.get("Reason", "")):
+                found[name] = UNKNOWN
+            elif removed_field:
+                found[name] = DONE if result[removed_field] else NOT_DONE
+            else:
+                found[name] = DONE if result["Status"] in done_statuses else NOT_DONE
+        return found
+    return claims
+
+
+def arrange_users(iam, names):
+    for name in names:
+        iam.create_user(UserName=name)
+
+
+def arrange_group_and_users(iam, names):
+    iam.create_group(GroupName=GROUP)
+    arrange_users(iam, names)
+
+
+def arrange_members(iam, names):
+    arrange_group_and_users(iam, names)
+    for name in names:
+        iam.add_user_to_group(GroupName=GROUP, UserName=name)
+
+
+def arrange_disabled_users(iam, names):
+    for name in names:
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName=DENY, PolicyDocument=DENY_ALL)
+
+
+def arrange_roles(iam, names):
+    for name in names:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+
+
+def listed_input(parameter, **fixed):
+    return lambda names: ({**fixed, parameter: ",".join(names)}, None)
+
+
+def entities_input(names):
+    return {}, list(names)
+
+
+def _paged(iam, operation, key, **params):
+    return [item for page in iam.get_paginator(operation).paginate(**params) for item in page[key]]
+
+
+def _existing_users(iam, names):
+    existing = {user["UserName"] for user in _paged(iam, "list_users", "Users")}
+    return {name: name in existing for name in names}
+
+
+def _existing_groups(iam, names):
+    existing = {group["GroupName"] for group in _paged(iam, "list_groups", "Groups")}
+    return {name: name in existing for name in names}
+
+
+def _membership(iam):
+    return {user["UserName"] for user in _paged(iam, "get_group", "Users", GroupName=GROUP)}
+
+
+def _deny_on(iam, names):
+    return {name: DENY in iam.list_user_policies(UserName=name)["PolicyNames"] for name in names}
+
+
+def _revoked(iam, names):
+    return {name: REVOKE_POLICY in iam.list_role_policies(RoleName=name)["PolicyNames"] for name in names}
+
+
+@dataclass(frozen=True)
+class TruthCase:
+    action: str
+    kind: str  # what the names are: "user", "group", "role"
+    arrange: Callable  # arrange(iam, names)
+    inputs: Callable  # inputs(names) -> (parameters, entities)
+    claims: Callable  # claims(output, names) -> {name: DONE | NOT_DONE | UNKNOWN}
+    done: Callable  # done(iam, names) -> {name: whether the account shows the action's work}
+
+
+TRUTH_CASES = [
+    TruthCase("Create a User", "user", lambda iam, names: None, listed_input("User Name"),
+              _claims_from_lines(IdentityParser.CREATE_LINES["user"]), _existing_users),
+    TruthCase("Create a Group", "group", lambda iam, names: None, listed_input("Group Name"),
+              _claims_from_lines(IdentityParser.CREATE_LINES["group"]), _existing_groups),
+    TruthCase("Add a User to a Group", "user", arrange_group_and_users, listed_input("User Name", **{"Group Name": GROUP}),
+              _claims_from_lines(IdentityParser.MEMBERSHIP_LINES["add"], group=GROUP),
+              lambda iam, names: {name: name in _membership(iam) for name in names}),
+    TruthCase("Remove a User from a Group", "user", arrange_members, listed_input("User Name", **{"Group Name": GROUP}),
+              _claims_from_lines(IdentityParser.MEMBERSHIP_LINES["remove"], group=GROUP),
+              lambda iam, names: {name: name not in _membership(iam) for name in names}),
+    TruthCase("Disable User Access", "user", arrange_users, entities_input, _claims_from_entities({"disabled"}), _deny_on),
+    TruthCase("Enable User Access", "user", arrange_disabled_users, entities_input,
+              _claims_from_entities({"enabled"}, removed_field="DenyPolicyRemoved"),
+              lambda iam, names: {name: not on for name, on in _deny_on(iam, names).items()}),
+    TruthCase("Revoke Role Sessions", "role", arrange_roles, listed_input("Role Name"), _claims_from_entities({"revoked"}), _revoked),
+]
+
+
+def judge(names, claims, done):
+    """("exact" | "unconfirmed" | "misreported", [problems]) for one run."""
+    problems = []
+    if missing := [name for name in names if name not in claims]:
+        problems.append(f"not reported: {', '.join(missing)}")
+    if wrong := [name for name in names if claims.get(name) == DONE and not done[name]]:
+        problems.append(f"claimed done but not: {', '.join(wrong)}")
+    if wrong := [name for name in names if claims.get(name) == NOT_DONE and done[name]]:
+        problems.append(f"done but claimed not: {', '.join(wrong)}")
+    if problems:
+        return "misreported", problems
+    return ("unconfirmed" if UNKNOWN in claims.values() else "exact"), []
