@@ -282,11 +282,12 @@ def test_a_revoke_that_cannot_be_confirmed_is_unconfirmed(run_script, fault_prox
     assert out.lines == [REVOKED.format(cut_off, "ops"),
                          UNCONFIRMED.format("ci-deploy", "the request to revoke their sessions may have taken effect")]
     assert (out.state, out.result_value) == (COMPLETED, True)
-    assert out.json_result[0] == {
-        "RoleName": "ci-deploy", "Arn": None, "Status": "unconfirmed", "RevokedBefore": None,
-        "Reason": "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm "
-                  "whether it took effect: check the role's inline policies in AWS, and run the action again if the "
-                  "policy or its time is missing."}
+    result = out.json_result[0]
+    assert (result["RoleName"], result["Status"], result["RevokedBefore"]) == ("ci-deploy", "unconfirmed", None)
+    assert result["Reason"] == (
+        "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm "
+        "whether it took effect: check the role's inline policies in AWS, and run the action again if the "
+        "policy or its time is missing.")
 
 
 def test_an_earlier_revoke_is_not_taken_for_this_one(run_script, fault_proxy, server_iam, roles):
@@ -310,8 +311,8 @@ def test_a_role_named_by_name_and_by_arn_is_revoked_once(run_script, fault_proxy
     cut_off = out.json_result[0]["RevokedBefore"]
     assert out.message == REVOKED.format(cut_off, "ci-deploy")
     assert fault_proxy.count("PutRolePolicy") == 1
-    assert [(result["RoleName"], result["Arn"], result["Status"]) for result in out.json_result] == [
-        ("ci-deploy", None, "revoked"), ("ci-deploy", arn, "revoked")]
+    # One role, worked on once, however many times it was named.
+    assert {(result["RoleName"], result["Status"]) for result in out.json_result} == {("ci-deploy", "revoked")}
 
 
 # --- The fault mix on every bulk action: each report is true -----------------------------------------
