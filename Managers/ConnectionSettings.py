@@ -86,9 +86,9 @@ def member_role_arn(partition: str, account: str, cross_account_role: str) -> st
 
 def quoted(value: str) -> str:
     """A configuration value as a message quotes it: control and formatting characters (NUL, ESC,
-    the right-to-left override) escaped, and cut after QUOTE_LIMIT characters."""
+    the right-to-left override) and lone surrogates escaped, and cut after QUOTE_LIMIT characters."""
     cut = value[:QUOTE_LIMIT]
-    text = "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf") else ch
+    text = "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
                    for ch in cut)
     return text if len(value) <= QUOTE_LIMIT else f"{text}... ({len(value)} characters)"
 
