@@ -56,12 +56,15 @@ from AWSIAMExceptions import (
 from BulkEngine import MAX_READS_IN_FLIGHT, MAX_WORKERS, Deadline, DeadlineReached, NoAnswerBeforeDeadline, Once
 from ConnectionSettings import (
     ROLE_SESSION_NAME,
+    identity_center_region_elsewhere,
     member_role_arn,
     role_in_other_partition,
     role_partition,
+    unknown_identity_center_region,
     unknown_region,
 )
 from EnrichmentModels import AccessKey, AttachedPolicy, LoginProfile, MFADevice
+from IdentityCenterModels import Assignment, IdentityCenterInstance, IdentityCenterUser, Provisioning
 from IdentityRisksModels import CredentialReport
 
 _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
@@ -82,6 +85,12 @@ _ERROR_BY_CODE: dict[str, type[AWSIAMError]] = {
     "SignatureDoesNotMatch": ConnectionFailure,
     "ExpiredToken": ConnectionFailure,
     "IncompleteSignature": ConnectionFailure,
+    # The JSON-protocol services (sso-admin, identitystore) name the same answers differently.
+    "ResourceNotFoundException": NotFound,
+    "ValidationException": InvalidInput,
+    "ServiceQuotaExceededException": LimitExceeded,
+    "UnrecognizedClientException": ConnectionFailure,
+    "InvalidSignatureException": ConnectionFailure,
 }
 
 
@@ -323,11 +332,19 @@ class AWSIAMManager:
     def __init__(self, access_key_id: str, secret_key: str, *, verify_ssl: bool = True, region: str = DEFAULT_REGION,
                  deadline: Deadline | None = None, role_arn: str | None = None, external_id: str | None = None,
                  cross_account_role: str | None = None, session_token: str | None = None,
-                 acting_as: CallerIdentity | None = None):
+                 acting_as: CallerIdentity | None = None, identity_center_region: str | None = None):
         """`session_token` and `acting_as` are for a member account's manager, built by in_account
         from an AssumeRole's temporary credentials and the identity it named."""
         # The region decides the partition of every ARN the integration builds or parses.
         self.partition = partition_of(region)
+        self.identity_center_region = identity_center_region
+        if identity_center_region:
+            # Checked before AssumeRole, so that a typo costs no call.
+            ic_partition = _partition_by_region().get(identity_center_region)
+            if ic_partition is None:
+                raise unknown_identity_center_region(identity_center_region)
+            if ic_partition != self.partition:
+                raise identity_center_region_elsewhere(identity_center_region, region, self.partition)
         self._client_args = dict(access_key_id=access_key_id, secret_key=secret_key, verify_ssl=verify_ssl,
                                  region=region, deadline=deadline, session_token=session_token)
         if role_arn:
@@ -358,6 +375,11 @@ class AWSIAMManager:
         # account -> Once(the manager acting there): one AssumeRole per account per run.
         self._members: dict[str, Once] = {}
         self._members_lock = threading.Lock()
+        # Only the Identity Center actions need these; same credentials, retries and deadline as
+        # IAM's, signed for the Identity Center Region.
+        ic_args = {**self._client_args, "region": identity_center_region}
+        self._sso_admin = Once(lambda: self._identity_center_client("sso-admin", ic_args))
+        self._identitystore = Once(lambda: self._identity_center_client("identitystore", ic_args))
 
     # --- The accounts of an organization ----------------------------------------------------
 
@@ -406,6 +428,24 @@ class AWSIAMManager:
     def _note_change(self, http_response, model, **kwargs) -> None:
         if is_change(model.name) and http_response is not None and http_response.status_code < 300:
             self.changes_made.append(model.name)
+
+    def _identity_center_client(self, service: str, client_args: dict):
+        client = _new_client(service, **client_args)
+        client.meta.events.register(f"after-call.{service}", self._note_identity_center_change)
+        return client
+
+    def _note_identity_center_change(self, http_response, model, **kwargs) -> None:
+        # Their reads are Describe*, Get* and List*; their writes, these.
+        if model.name.startswith(_IDENTITY_CENTER_WRITES) and http_response is not None and http_response.status_code < 300:
+            self.changes_made.append(model.name)
+
+    @property
+    def sso_admin(self):
+        return self._sso_admin.get()
+
+    @property
+    def identitystore(self):
+        return self._identitystore.get()
 
     def _collect(self, operation: str, result_key: str, limit: int | None, **params) -> tuple[list[dict], bool]:
         """Up to `limit` items (all of them when None), asking IAM for up to 1000 per call and
@@ -670,6 +710,85 @@ class AWSIAMManager:
         with translated("UntagUser"):
             self.iam.untag_user(UserName=user_name, TagKeys=[key])
 
+    # --- IAM Identity Center (sso-admin and identitystore) ----------------------------------
+
+    def list_instances(self) -> list[IdentityCenterInstance]:
+        """The Identity Center instances the credentials can see in the Identity Center Region.
+        Needs sso:ListInstances."""
+        items = _json_pages(self.sso_admin.list_instances, "ListInstances", "Instances", 100)
+        return [IdentityCenterInstance(item) for item in items]
+
+    def get_user_id(self, identity_store_id: str, attribute_path: str, value: str) -> str:
+        """The ID of the one user whose `attribute_path` (userName, emails.value) equals `value`
+        exactly. Needs identitystore:GetUserId."""
+        with translated("GetUserId"):
+            return self.identitystore.get_user_id(IdentityStoreId=identity_store_id, AlternateIdentifier={
+                "UniqueAttribute": {"AttributePath": attribute_path, "AttributeValue": value}})["UserId"]
+
+    def describe_user(self, identity_store_id: str, user_id: str) -> IdentityCenterUser:
+        """Needs identitystore:DescribeUser."""
+        with translated("DescribeUser"):
+            return IdentityCenterUser(self.identitystore.describe_user(IdentityStoreId=identity_store_id, UserId=user_id))
+
+    def list_group_memberships_for_member(self, identity_store_id: str, user_id: str) -> list[str]:
+        """IDs of the groups the user is a member of. Needs identitystore:ListGroupMembershipsForMember."""
+        items = _json_pages(self.identitystore.list_group_memberships_for_member, "ListGroupMembershipsForMember",
+                            "GroupMemberships", 100, IdentityStoreId=identity_store_id, MemberId={"UserId": user_id})
+        return [item["GroupId"] for item in items]
+
+    def describe_group(self, identity_store_id: str, group_id: str) -> str:
+        """The group's display name. Needs identitystore:DescribeGroup."""
+        with translated("DescribeGroup"):
+            return self.identitystore.describe_group(IdentityStoreId=identity_store_id, GroupId=group_id)["DisplayName"]
+
+    def list_account_assignments_for_principal(self, instance_arn: str, principal_id: str,
+                                               principal_type: str) -> list[Assignment]:
+        """Every account and permission set assigned to a user or a group itself (a user's groups
+        are asked separately). Needs sso:ListAccountAssignmentsForPrincipal."""
+        items = _json_pages(self.sso_admin.list_account_assignments_for_principal, "ListAccountAssignmentsForPrincipal",
+                            "AccountAssignments", 100, InstanceArn=instance_arn, PrincipalId=principal_id,
+                            PrincipalType=principal_type)
+        return [Assignment(item["AccountId"], item["PermissionSetArn"]) for item in items]
+
+    def list_permission_sets(self, instance_arn: str) -> list[str]:
+        """ARNs of every permission set of the instance. Needs sso:ListPermissionSets."""
+        return _json_pages(self.sso_admin.list_permission_sets, "ListPermissionSets", "PermissionSets", 100,
+                           InstanceArn=instance_arn)
+
+    def describe_permission_set(self, instance_arn: str, permission_set_arn: str) -> str:
+        """The permission set's name. Needs sso:DescribePermissionSet."""
+        with translated("DescribePermissionSet"):
+            return self.sso_admin.describe_permission_set(
+                InstanceArn=instance_arn, PermissionSetArn=permission_set_arn)["PermissionSet"]["Name"]
+
+    def get_inline_policy_for_permission_set(self, instance_arn: str, permission_set_arn: str) -> str:
+        """The inline policy's text; empty when the permission set has none.
+        Needs sso:GetInlinePolicyForPermissionSet."""
+        with translated("GetInlinePolicyForPermissionSet"):
+            return self.sso_admin.get_inline_policy_for_permission_set(
+                InstanceArn=instance_arn, PermissionSetArn=permission_set_arn).get("InlinePolicy") or ""
+
+    def put_inline_policy_to_permission_set(self, instance_arn: str, permission_set_arn: str, document: str) -> None:
+        """Create or replace the permission set's inline policy. Needs sso:PutInlinePolicyToPermissionSet."""
+        with translated("PutInlinePolicyToPermissionSet"):
+            self.sso_admin.put_inline_policy_to_permission_set(
+                InstanceArn=instance_arn, PermissionSetArn=permission_set_arn, InlinePolicy=document)
+
+    def delete_inline_policy_from_permission_set(self, instance_arn: str, permission_set_arn: str) -> None:
+        """Needs sso:DeleteInlinePolicyFromPermissionSet."""
+        with translated("DeleteInlinePolicyFromPermissionSet"):
+            self.sso_admin.delete_inline_policy_from_permission_set(
+                InstanceArn=instance_arn, PermissionSetArn=permission_set_arn)
+
+    def provision_permission_set(self, instance_arn: str, permission_set_arn: str) -> Provisioning:
+        """Push the permission set's current policies to the role in every account it is provisioned
+        to. AWS answers at once, usually with IN_PROGRESS. Needs sso:ProvisionPermissionSet."""
+        with translated("ProvisionPermissionSet"):
+            status = self.sso_admin.provision_permission_set(
+                InstanceArn=instance_arn, PermissionSetArn=permission_set_arn,
+                TargetType="ALL_PROVISIONED_ACCOUNTS")["PermissionSetProvisioningStatus"]
+        return Provisioning(status.get("Status", ""), status.get("FailureReason"), status.get("RequestId"))
+
     # --- Per-run caches ---------------------------------------------------------------------
 
     def caller(self) -> CallerIdentity:
@@ -719,6 +838,24 @@ class AWSIAMManager:
 def _indexed(objects: list) -> tuple[dict, dict]:
     """IAM objects by lower-case name (IAM names are unique regardless of case) and by unique ID."""
     return {item.name.lower(): item for item in objects}, {item.id: item for item in objects}
+
+
+# The Identity Center operations the actions make that change something: the inline policy's
+# Put/Delete and ProvisionPermissionSet.
+_IDENTITY_CENTER_WRITES = ("Put", "Delete", "Provision")
+
+
+def _json_pages(call, operation: str, result_key: str, page_size: int, **params) -> list:
+    """Every item of a NextToken-paged list of the JSON-protocol services, `page_size` (the
+    operation's own maximum) per call."""
+    items, token = [], None
+    while True:
+        with translated(operation):
+            page = call(**params, MaxResults=page_size, **({"NextToken": token} if token else {}))
+        items.extend(page.get(result_key, []))
+        token = page.get("NextToken")
+        if not token:
+            return items
 
 
 _ATTACH_BY_IDENTITY_TYPE = {

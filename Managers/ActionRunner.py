@@ -24,7 +24,8 @@ from AWSIAMConstants import (
 from AWSIAMExceptions import AWSIAMError, InvalidParameter
 from AWSIAMParser import deadline_reason, printable, shown
 from BulkEngine import BulkEngine, Deadline, DeadlineReached
-from ConnectionSettings import reach_settings
+from ConnectionSettings import (IDENTITY_CENTER_REGION, IDENTITY_CENTER_REGION_MISSING, identity_center_setting,
+                                reach_settings)
 from InputValidation import split_names
 
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -58,6 +59,7 @@ def connection_settings(siemplify, conf: dict) -> dict:
         "verify_ssl": read(VERIFY_SSL, bool, True),
         **reach_settings(role_arn=optional(ROLE_ARN), external_id=optional(EXTERNAL_ID), region=optional(REGION),
                          cross_account_role=optional(CROSS_ACCOUNT_ROLE_NAME)),
+        "identity_center_region": identity_center_setting(optional(IDENTITY_CENTER_REGION)),
     }
 
 
@@ -70,6 +72,7 @@ class ActionContext:
         self.deadline = Deadline(siemplify.execution_deadline_unix_time_ms)
         self.bulk = BulkEngine(self.deadline, log=lambda line: self.logger.info(line), shown=shown)
         self._manager = None
+        self._settings = None
 
     @property
     def manager(self):
@@ -77,12 +80,24 @@ class ActionContext:
         if self._manager is None:
             from AWSIAMManager import AWSIAMManager
 
-            self._manager = AWSIAMManager(**self._connection_settings(), deadline=self.deadline)
+            self._manager = AWSIAMManager(**self.settings, deadline=self.deadline)
         return self._manager
 
     def changes_made(self) -> list[str]:
         """The IAM changes AWS confirmed in this run, in order."""
         return list(self._manager.changes_made) if self._manager is not None else []
+
+    @property
+    def settings(self) -> dict:
+        """The manager's keywords, from one read of the configuration."""
+        if self._settings is None:
+            self._settings = self._connection_settings()
+        return self._settings
+
+    def require_identity_center(self) -> None:
+        """An action on IAM Identity Center ends here, before any call, without the Identity Center Region."""
+        if not self.settings["identity_center_region"]:
+            raise InvalidParameter(IDENTITY_CENTER_REGION_MISSING)
 
     @property
     def target_entities(self) -> list:

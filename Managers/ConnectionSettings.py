@@ -51,6 +51,20 @@ UNKNOWN_REGION = (
     f"Configuration parameter '{REGION}' is not a known AWS region{{shown}}. Enter a region code such as "
     f"us-east-1, us-gov-west-1 or cn-north-1, or leave it empty for {DEFAULT_REGION}."
 )
+# Identity Center lives in one region of the organization, often not the one IAM calls are signed for.
+IDENTITY_CENTER_REGION = "Identity Center Region"
+IDENTITY_CENTER_REGION_MISSING = (
+    f"Configuration parameter '{IDENTITY_CENTER_REGION}' is empty. Set it to the region of the organization's "
+    "IAM Identity Center instance, for example us-east-1, to use the Identity Center actions."
+)
+UNKNOWN_IDENTITY_CENTER_REGION = (
+    f"Configuration parameter '{IDENTITY_CENTER_REGION}' is not a known AWS region{{shown}}. Enter the region code "
+    "of the organization's IAM Identity Center instance, such as us-east-1."
+)
+IDENTITY_CENTER_REGION_ELSEWHERE = (
+    f"Configuration parameter '{IDENTITY_CENTER_REGION}' names the region {{ic_region}}, which is not in the "
+    f"{{partition}} partition of '{REGION}' ({{region}}). Both must be in the same partition."
+)
 ROLE_IN_OTHER_PARTITION = (
     f"Configuration parameter '{ROLE_ARN}' names a role in the {{role_partition}} partition, but the region "
     f"{{region}} is in the {{partition}} partition. Set '{REGION}' to a region of the role's partition."
@@ -91,6 +105,21 @@ def quoted(value: str) -> str:
     text = "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cf", "Cs") else ch
                    for ch in cut)
     return text if len(value) <= QUOTE_LIMIT else f"{text}... ({len(value)} characters)"
+
+
+def identity_center_setting(region: str | None) -> str | None:
+    """The Identity Center Region as the manager takes it: lower case, or None when empty."""
+    return region.lower() if region else None
+
+
+def unknown_identity_center_region(region: str) -> InvalidParameter:
+    shown = f": '{region}'" if _REGION_SHAPE.match(region) else ""
+    return InvalidParameter(UNKNOWN_IDENTITY_CENTER_REGION.format(shown=shown))
+
+
+def identity_center_region_elsewhere(ic_region: str, region: str, partition: str) -> InvalidParameter:
+    return InvalidParameter(IDENTITY_CENTER_REGION_ELSEWHERE.format(ic_region=ic_region, region=region,
+                                                                    partition=partition))
 
 
 def role_partition(role_arn: str) -> str:

@@ -1,4 +1,4 @@
-"""Which IAM and STS calls one action can make, read from its code (no AWS, nothing run).
+"""Which AWS calls (IAM, STS, IAM Identity Center) one action can make, read from its code (no AWS, nothing run).
 
     operations_of(Path("ActionsScripts/DisableUserAccess.py"))
     -> {"iam:PutUserPolicy", "iam:ListUsers", "sts:GetCallerIdentity"}
@@ -25,6 +25,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MANAGERS = REPO_ROOT / "Managers"
 MANAGER_CLASS = "AWSIAMManager"
 SERVICES = ("iam", "sts")
+# The manager's clients for IAM Identity Center: the attribute that holds each, its botocore
+# service, and the prefix of its permissions. Only their client-method calls are read: their
+# operation names (ListUsers, CreateGroup, ...) overlap IAM's, so a spelled-out name stays IAM's.
+CLIENTS = {"iam": ("iam", "iam"), "sts": ("sts", "sts"), "sso_admin": ("sso-admin", "sso"),
+           "identitystore": ("identitystore", "identitystore")}
 
 
 @cache
@@ -159,10 +164,11 @@ def _name(node) -> str | None:
 def _named_operations(body: ast.AST) -> set[str]:
     found = set()
     for node in ast.walk(body):
-        if isinstance(node, ast.Attribute) and _name(node.value) in SERVICES:
-            operation = _operations(_name(node.value)).get(node.attr)
+        if isinstance(node, ast.Attribute) and _name(node.value) in CLIENTS:
+            service, prefix = CLIENTS[_name(node.value)]
+            operation = _operations(service).get(node.attr)
             if operation:
-                found.add(f"{_name(node.value)}:{operation}")
+                found.add(f"{prefix}:{operation}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             found.update(f"{service}:{_operations(service)[node.value]}" for service in SERVICES
                          if node.value in _operations(service))

@@ -23,6 +23,10 @@ MANAGER = REPO_ROOT / "Managers" / "AWSIAMManager.py"
 PERMISSIONS_DOC = REPO_ROOT / "docs" / "permissions.md"
 REACH_DOC = REPO_ROOT / "docs" / "reach.md"
 SERVICES = ("iam", "sts")
+# The manager's clients for IAM Identity Center: attribute -> (botocore service, permission prefix).
+# Only their client-method calls are read: their operation names overlap IAM's (ListUsers, ...).
+CLIENTS = {"iam": ("iam", "iam"), "sts": ("sts", "sts"), "sso_admin": ("sso-admin", "sso"),
+           "identitystore": ("identitystore", "identitystore")}
 KEYS_ONLY = {"sts:AssumeRole"}
 # The Sid of each policy the docs publish: the role's (or the plain keys') permissions, and the
 # keys' own permission to assume a role.
@@ -34,7 +38,7 @@ TRUST_SID = "TrustTheSecOpsIntegration"
 POLICY_DOCS = {LEAST_PRIVILEGE_SID: PERMISSIONS_DOC, ASSUME_ROLE_SID: REACH_DOC, TRUST_SID: REACH_DOC}
 
 # "iam:ListUsers", and the shorthand "iam:Attach{User,Group,Role}Policy".
-_DECLARED = re.compile(r"\b(iam|sts):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")
+_DECLARED = re.compile(r"\b(iam|sts|sso|identitystore):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")
 _JSON_BLOCK = re.compile(r"```json\n(.*?)\n```", re.DOTALL)
 
 
@@ -48,9 +52,9 @@ def _operations(service: str) -> dict[str, str]:
     return {**{name: name for name in names}, **{xform_name(name): name for name in names}}
 
 
-def _permission(service: str, name: str) -> str | None:
+def _permission(service: str, name: str, prefix: str | None = None) -> str | None:
     operation = _operations(service).get(name)
-    return f"{service}:{operation}" if operation else None
+    return f"{prefix or service}:{operation}" if operation else None
 
 
 CALLERS = (REPO_ROOT / "ActionsScripts", REPO_ROOT / "Managers")
@@ -106,9 +110,10 @@ def permissions_called(path: Path = MANAGER, callers=CALLERS) -> set[str]:
     found = set()
     for node in _reachable(path, callers):
         for inner in ast.walk(node):
-            if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Attribute) and inner.value.attr in SERVICES:
-                # self.iam.create_user(...), self.sts.get_caller_identity(): the client says the service.
-                found.add(_permission(inner.value.attr, inner.attr))
+            if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Attribute) and inner.value.attr in CLIENTS:
+                # self.iam.create_user(...), self.sso_admin.list_instances: the client says the service.
+                service, prefix = CLIENTS[inner.value.attr]
+                found.add(_permission(service, inner.attr, prefix))
             elif isinstance(inner, ast.Constant) and isinstance(inner.value, str):
                 # translated("CreateUser"), get_paginator("list_users"), the attach dispatch table.
                 found.update(_permission(service, inner.value) for service in SERVICES)

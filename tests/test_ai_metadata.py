@@ -49,7 +49,7 @@ ENRICHMENT_OUTCOMES = {"Enrich IOC (Indicator of Compromise)", "Enrich Asset", "
                        "Search Email", "Search Asset", "Get Alert Information"}
 USER = SiemplifyDataModel.EntityTypes.USER
 
-_PREFIXED = re.compile(r"\b(iam|sts):([A-Za-z]+)\b")
+_PREFIXED = re.compile(r"\b(iam|sts|sso|identitystore):([A-Za-z]+)\b")
 _WORD = re.compile(r"(?<![:\w])([A-Z][a-z]+(?:[A-Z][a-z]*)+)\b")
 
 
@@ -74,7 +74,9 @@ def _operation_names(service: str) -> set[str]:
     return set(botocore.session.get_session().get_service_model(service).operation_names)
 
 
-OPERATIONS = {"iam": _operation_names("iam"), "sts": _operation_names("sts")}
+# Permission prefix -> botocore's operations; IAM Identity Center's sso-admin API signs as sso.
+OPERATIONS = {"iam": _operation_names("iam"), "sts": _operation_names("sts"), "sso": _operation_names("sso-admin"),
+              "identitystore": _operation_names("identitystore")}
 
 
 def operations_named(text: str) -> tuple[set[str], set[str]]:
@@ -145,9 +147,9 @@ def test_short_description_is_one_sentence(path):
 @pytest.mark.parametrize("path", ACTIONDEFS, ids=IDS)
 def test_flow_names_each_operation_as_service_colon_operation(path):
     named, bare = operations_named(flow_of(path))
-    assert bare == set(), "write IAM/STS operations as iam:Operation or sts:Operation, so they can be checked"
+    assert bare == set(), "write operations as iam:Operation, sts:Operation, sso:Operation or identitystore:Operation"
     unknown = {op for op in named if op.split(":")[1] not in OPERATIONS[op.split(":")[0]]}
-    assert unknown == set(), "not operations of botocore's IAM/STS service models"
+    assert unknown == set(), "not operations of botocore's IAM, STS, sso-admin or identitystore service models"
 
 
 @pytest.mark.parametrize("path", ACTIONDEFS, ids=IDS)
