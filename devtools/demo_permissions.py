@@ -37,6 +37,16 @@ TRUST_SID = "TrustTheSecOpsIntegration"
 # Where each of those policies is published.
 POLICY_DOCS = {LEAST_PRIVILEGE_SID: PERMISSIONS_DOC, ASSUME_ROLE_SID: REACH_DOC, TRUST_SID: REACH_DOC}
 
+# AWS authorizes reads of identity-store data under two namespaces, identitystore (the API the
+# actions call) and sso-directory (the console's), and asks that a policy grant both consistently:
+# each identitystore read the actions make, and its sso-directory twin.
+DIRECTORY_TWINS = {
+    "identitystore:GetUserId": "sso-directory:DescribeUserByUniqueAttribute",
+    "identitystore:DescribeUser": "sso-directory:DescribeUser",
+    "identitystore:DescribeGroup": "sso-directory:DescribeGroup",
+    "identitystore:ListGroupMembershipsForMember": "sso-directory:ListGroupsForMember",
+}
+
 # "iam:ListUsers", and the shorthand "iam:Attach{User,Group,Role}Policy".
 _DECLARED = re.compile(r"\b(iam|sts|sso|identitystore):([A-Za-z]*(?:\{[A-Za-z,]+\}[A-Za-z]*)?)")
 _JSON_BLOCK = re.compile(r"```json\n(.*?)\n```", re.DOTALL)
@@ -119,6 +129,13 @@ def permissions_called(path: Path = MANAGER, callers=CALLERS) -> set[str]:
                 found.update(_permission(service, inner.value) for service in SERVICES)
     found.discard(None)
     return found
+
+
+def permissions_needed(path: Path = MANAGER, callers=CALLERS) -> set[str]:
+    """What the least-privilege policy must allow: every permission called except the keys' own
+    AssumeRole, and the sso-directory twin of each identity-store read."""
+    called = permissions_called(path, callers)
+    return (called - KEYS_ONLY) | {twin for permission, twin in DIRECTORY_TWINS.items() if permission in called}
 
 
 def permissions_declared(path: Path = MANAGER, callers=CALLERS) -> set[str]:

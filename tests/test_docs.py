@@ -13,6 +13,7 @@ import ConnectionSettings as reach
 import ContainmentParser as disable
 import ContainmentParser as enable
 import EnrichmentParser as enrich
+import IdentityCenterParser as ic
 import IdentityParser as identity
 import IdentityRisksParser as risks
 import PolicyParser as policy
@@ -28,6 +29,7 @@ from demo_permissions import (
     allowed_actions,
     permissions_called,
     permissions_declared,
+    permissions_needed,
     published_policy,
 )
 
@@ -91,7 +93,8 @@ def headings(text: str, level: int) -> list[str]:
 NOT_ACTIONS = {"Rules every action follows": "connection.md", "Containment and undo": "containment.md",
                "The rules, and what each means for an analyst": "identity-risks.md",
                "The AWS IAM Identity Risks Connector": "identity-risks.md",
-               "Which roles an action works on": "role-sessions.md"}
+               "Which roles an action works on": "role-sessions.md",
+               "Identity Center users: what they need, how they are found, what the deny covers": "identity-center.md"}
 # Each action of today in the file of its capability.
 ACTION_FILES = {
     "Ping": "connection.md",
@@ -102,6 +105,8 @@ ACTION_FILES = {
     "Enrich User": "enrichment.md",
     **dict.fromkeys(["Revoke Role Sessions", "Restore Role Access"], "role-sessions.md"),
     "List Identity Risks": "identity-risks.md",
+    **dict.fromkeys(["Enrich Identity Center User", "Disable Identity Center User Access",
+                     "Enable Identity Center User Access"], "identity-center.md"),
 }
 
 
@@ -261,6 +266,30 @@ MESSAGES = {"connection.md": [
     rendered(enrich.KEY_OLD, key="<id>", days="<days>", date="<date>"),
     enrich.DISABLED_FINDING,
     rendered(enrich.QUARANTINED_FINDING, policy="<policy>"),
+], "identity-center.md": [
+    reach.IDENTITY_CENTER_REGION_MISSING,
+    reach.UNKNOWN_IDENTITY_CENTER_REGION.format(shown=": '<value>'"),
+    reach.IDENTITY_CENTER_REGION_ELSEWHERE.format(ic_region="<region>", partition="<partition>", region="<Region>"),
+    rendered(ic.NO_INSTANCE, region="<region>"),
+    rendered(ic.IN_PROGRESS, names="<permission set names>"),
+    *ic.REASONS.values(),
+    *(rendered(ic.SET_FAILURE, name="<name>", reason=reason) for cause, reason in ic.SET_REASONS.items()
+      if cause in (ic.Cause.POLICY_NOT_JSON, ic.Cause.STATEMENT_CHANGED)),
+    rendered(ic.SET_FAILURE, name="<name>", reason=ic.POLICY_TOO_LARGE),
+    rendered(ic.SET_FAILURE, name="<name>", reason=rendered(ic.PROVISIONING_FAILED, reason="<AWS's reason>")),
+    rendered(ic.SET_FAILURE, name="<name>", reason=rendered(ic.NOT_PROVISIONED, error="<error>")),
+    rendered(ic.DISABLED, names="<user names>"),
+    rendered(ic.NO_ACCESS, names="<user names>"),
+    rendered(ic.NOT_FOUND, names="<entity identifiers>"),
+    rendered(ic.NOT_DISABLED_LINE, names="<user names>"),
+    ic.NO_ACCESS_REASON,
+    rendered(ic.ENABLED, names="<user names>"),
+    rendered(ic.NOT_DISABLED, names="<user names>"),
+    rendered(ic.NOT_RESTORED, names="<user names>"),
+    ic.NOTHING_TO_RESTORE,
+    rendered(ic.ENRICHED, names="<user names>"),
+    rendered(ic.NOT_ENRICHED, names="<user names>"),
+    ic.ENRICH_IC_USER.failure("..."), ic.DISABLE_IC_USER_ACCESS.failure("..."), ic.ENABLE_IC_USER_ACCESS.failure("..."),
 ], "role-sessions.md": [
     rendered(revoke.REVOKED, time="<time>", names="<role names>"),
     rendered(revoke.NAMED_REVOKED, names="<role> (<RoleId>:<session>, ...), ..."),
@@ -387,6 +416,7 @@ JSON_EXAMPLES = {
     "docs/permissions.md": 1, "docs/reach.md": 2, "docs/organizations.md": 3, "docs/actions/identity.md": 2, "docs/actions/policy.md": 2,
     "docs/actions/containment.md": 2, "docs/actions/enrichment.md": 1, "docs/actions/role-sessions.md": 1,
     "docs/actions/identity-risks.md": 1,
+    "docs/actions/identity-center.md": 3,
 }
 
 
@@ -404,8 +434,12 @@ def test_every_json_example_is_valid_json():
 # --- The least-privilege policy ---------------------------------------------------------------------
 
 def test_the_policy_allows_exactly_what_the_actions_call():
-    """AssumeRole is made with the keys, before the actions' work: the role never needs it."""
-    assert allowed_actions(published_policy(path=PERMISSIONS_PATH)) == permissions_called() - KEYS_ONLY
+    """AssumeRole is made with the keys, before the actions' work: the role never needs it. Each
+    identity-store read also needs its sso-directory twin."""
+    assert allowed_actions(published_policy(path=PERMISSIONS_PATH)) == permissions_needed()
+    assert permissions_needed() - permissions_called() == {
+        "sso-directory:DescribeUserByUniqueAttribute", "sso-directory:DescribeUser", "sso-directory:DescribeGroup",
+        "sso-directory:ListGroupsForMember"}
 
 
 def test_the_keys_policy_for_a_role_allows_exactly_assume_role():
@@ -457,7 +491,7 @@ def test_the_policy_is_one_allow_statement_on_every_resource():
 
 def test_the_per_action_permission_table_matches_the_policy():
     table = section(PERMISSIONS, "# Least-privilege IAM policy for the integration's key")
-    listed = set(re.findall(r"`((?:iam|sts):\w+)`", table))
+    listed = set(re.findall(r"`((?:iam|sts|sso|identitystore|sso-directory):\w+)`", table))
     assert listed == allowed_actions(published_policy(path=PERMISSIONS_PATH))
 
 
