@@ -56,13 +56,10 @@ def no_instance_result(spec: ActionSpec, missing: NoInstance) -> ActionResult:
     return ActionResult.failure(spec.failure(NO_INSTANCE.format(region=missing.region)))
 
 
-def _label(outcome: Outcome) -> str:
-    return outcome.user_name or outcome.identifier
-
-
-def _names(pairs, status, *, by_entity: bool = False) -> list[str]:
-    """The users of one status, each once even when two entities named the same person."""
-    return list(dict.fromkeys(entity_id if by_entity else _label(o) for entity_id, o in pairs if o.status is status))
+def _names(pairs, status) -> list[str]:
+    """The users of one status by their user name, else as the entity names them (not found); each
+    once, even when two entities named the same person."""
+    return list(dict.fromkeys(o.user_name or entity_id for entity_id, o in pairs if o.status is status))
 
 
 def _reason(outcome: Outcome) -> str:
@@ -88,10 +85,8 @@ def _set_reason(change: SetChange, user_id: str | None) -> str:
 def _entity_json(entity_id: str, outcome: Outcome, success) -> dict:
     result = {"UserName": outcome.user_name, "UserId": outcome.user_id, "Status": outcome.status.value,
               "PermissionSets": list(outcome.permission_sets)}
-    if outcome.status is not success:
-        result["Reason"] = _reason(outcome) if outcome.cause or outcome.error or outcome.set_failures else None
-        if result["Reason"] is None:
-            del result["Reason"]
+    if outcome.status is not success and (outcome.cause or outcome.error or outcome.set_failures):
+        result["Reason"] = _reason(outcome)
     return {"Entity": entity_id, "EntityResult": result}
 
 
@@ -114,28 +109,37 @@ NO_ACCESS_REASON = "The user reaches no permission set in any account, directly 
 
 def disable_result(entity_ids: list[str], run: Run | None) -> ActionResult:
     """`entity_ids` are the entities' platform identifiers, in the order of `run.outcomes`."""
+    return _access_result(DISABLE_IC_USER_ACCESS, entity_ids, run, DisableStatus.DISABLED, (
+        (DISABLED, DisableStatus.DISABLED), (IN_PROGRESS, None), (NO_ACCESS, DisableStatus.NO_ACCESS),
+        (NOT_FOUND, DisableStatus.NOT_FOUND), (NOT_DISABLED_LINE, DisableStatus.FAILED),
+    ), {DisableStatus.NO_ACCESS: NO_ACCESS_REASON})
+
+
+def _access_result(spec: ActionSpec, entity_ids: list[str], run: Run | None, done, lines_by_status,
+                   reasons: dict) -> ActionResult:
+    """Disable's and Enable's result: a line per status that occurred, in `lines_by_status` order
+    (None stands for the provisioning line), a JSON entry per entity, and the result rule of
+    Disable and Enable User Access."""
     if run is None:
         return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
     if run.no_instance:
-        return no_instance_result(DISABLE_IC_USER_ACCESS, run.no_instance)
+        return no_instance_result(spec, run.no_instance)
     pairs = list(zip(entity_ids, run.outcomes))
-    lines = [template.format(names=join_names(names)) for template, names in (
-        (DISABLED, _names(pairs, DisableStatus.DISABLED)),
-        (IN_PROGRESS, _in_progress(run.outcomes)),
-        (NO_ACCESS, _names(pairs, DisableStatus.NO_ACCESS)),
-        (NOT_FOUND, _names(pairs, DisableStatus.NOT_FOUND, by_entity=True)),
-        (NOT_DISABLED_LINE, _names(pairs, DisableStatus.FAILED)),
-    ) if names]
+    lines = []
+    for template, status in lines_by_status:
+        names = _in_progress(run.outcomes) if status is None else _names(pairs, status)
+        if names:
+            lines.append(template.format(names=join_names(names)))
     json_result = []
     for entity_id, outcome in pairs:
-        entry = _entity_json(entity_id, outcome, DisableStatus.DISABLED)
-        if outcome.status is DisableStatus.NO_ACCESS:
-            entry["EntityResult"]["Reason"] = NO_ACCESS_REASON
+        entry = _entity_json(entity_id, outcome, done)
+        if outcome.status in reasons:
+            entry["EntityResult"]["Reason"] = reasons[outcome.status]
         json_result.append(entry)
-    general_error = _general_error(run, (DisableStatus.FAILED,))
-    return items_result(DISABLE_IC_USER_ACCESS, lines, json_result, general_error=general_error,
-                        any_failed=any(o.status is DisableStatus.FAILED for o in run.outcomes),
-                        any_done=any(o.status is DisableStatus.DISABLED for o in run.outcomes))
+    failed = type(done).FAILED
+    return items_result(spec, lines, json_result, general_error=_general_error(run, (failed,)),
+                        any_failed=any(o.status is failed for o in run.outcomes),
+                        any_done=any(o.status is done for o in run.outcomes))
 
 
 # --- Enable Identity Center User Access --------------------------------------------------------------
@@ -148,28 +152,10 @@ NOTHING_TO_RESTORE = f"No permission set's {CONTAINMENT_SID} statement lists the
 
 
 def enable_result(entity_ids: list[str], run: Run | None) -> ActionResult:
-    if run is None:
-        return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
-    if run.no_instance:
-        return no_instance_result(ENABLE_IC_USER_ACCESS, run.no_instance)
-    pairs = list(zip(entity_ids, run.outcomes))
-    lines = [template.format(names=join_names(names)) for template, names in (
-        (ENABLED, _names(pairs, EnableStatus.ENABLED)),
-        (IN_PROGRESS, _in_progress(run.outcomes)),
-        (NOT_DISABLED, _names(pairs, EnableStatus.NOT_DISABLED)),
-        (NOT_FOUND, _names(pairs, EnableStatus.NOT_FOUND, by_entity=True)),
-        (NOT_RESTORED, _names(pairs, EnableStatus.FAILED)),
-    ) if names]
-    json_result = []
-    for entity_id, outcome in pairs:
-        entry = _entity_json(entity_id, outcome, EnableStatus.ENABLED)
-        if outcome.status is EnableStatus.NOT_DISABLED:
-            entry["EntityResult"]["Reason"] = NOTHING_TO_RESTORE
-        json_result.append(entry)
-    general_error = _general_error(run, (EnableStatus.FAILED,))
-    return items_result(ENABLE_IC_USER_ACCESS, lines, json_result, general_error=general_error,
-                        any_failed=any(o.status is EnableStatus.FAILED for o in run.outcomes),
-                        any_done=any(o.status is EnableStatus.ENABLED for o in run.outcomes))
+    return _access_result(ENABLE_IC_USER_ACCESS, entity_ids, run, EnableStatus.ENABLED, (
+        (ENABLED, EnableStatus.ENABLED), (IN_PROGRESS, None), (NOT_DISABLED, EnableStatus.NOT_DISABLED),
+        (NOT_FOUND, EnableStatus.NOT_FOUND), (NOT_RESTORED, EnableStatus.FAILED),
+    ), {EnableStatus.NOT_DISABLED: NOTHING_TO_RESTORE})
 
 
 # --- Enrich Identity Center User ---------------------------------------------------------------------
@@ -237,7 +223,7 @@ def enrich_result(entities: list, run: Run | None) -> ActionResult:
         enrichments.append(EntityEnrichment(entity, entity_properties(profile)))
     lines = [template.format(names=join_names(names)) for template, names in (
         (ENRICHED, _names(pairs, EnrichStatus.ENRICHED)),
-        (NOT_FOUND, _names(pairs, EnrichStatus.NOT_FOUND, by_entity=True)),
+        (NOT_FOUND, _names(pairs, EnrichStatus.NOT_FOUND)),
         (NOT_ENRICHED, _names(pairs, EnrichStatus.FAILED)),
     ) if names]
     general_error = _general_error(run, (EnrichStatus.FAILED,))

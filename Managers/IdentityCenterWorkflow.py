@@ -87,18 +87,15 @@ class IdentityCenter:
             for item in sets.of(Settlement.SETTLED):
                 for user_id in item.value:
                     contained.setdefault(user_id, []).append(item.item)
-        outcomes = []
-        for item in users.runs:
-            step = _step_of(item, users, EnrichStatus)
-            if isinstance(step, _Found):
-                if stopped is not None:
-                    # Without every permission set read, "not contained" would be a guess.
-                    step = Outcome(item.item, EnrichStatus.FAILED, step.user.user_id, step.user.name,
-                                   cause=_unsettled_cause(stopped))
-                else:
-                    step = self._enriched(item.item, step, contained.get(step.user.user_id, []))
-            outcomes.append(step)
-        return Run(tuple(outcomes), error=stopped)
+
+        def finish(lookup: str, found: _Found) -> Outcome:
+            if stopped is not None:
+                # Without every permission set read, "not contained" would be a guess.
+                return Outcome(lookup, EnrichStatus.FAILED, found.user.user_id, found.user.name,
+                               cause=_unsettled_cause(stopped))
+            return self._enriched(lookup, found, contained.get(found.user.user_id, []))
+
+        return _report(users, EnrichStatus, finish, stopped)
 
     def _read_user(self, lookup: str) -> Outcome | _Found:
         return self._settle_user(lookup, EnrichStatus, self._profile_parts)
@@ -165,13 +162,7 @@ class IdentityCenter:
                 if found.user.user_id not in wanted.setdefault(arn, []):
                     wanted[arn].append(found.user.user_id)
         changes, stopped = self._each_set(list(wanted.items()), self._contain_set, users.stopped_by)
-        outcomes = []
-        for item in users.runs:
-            step = _step_of(item, users, DisableStatus)
-            if isinstance(step, _Found):
-                step = _disable_outcome(item.item, step, changes, stopped)
-            outcomes.append(step)
-        return Run(tuple(outcomes), error=stopped)
+        return _report(users, DisableStatus, lambda lookup, found: _disable_outcome(lookup, found, changes, stopped), stopped)
 
     def _user_and_reach(self, lookup: str) -> Outcome | _Found:
         return self._settle_user(lookup, DisableStatus, lambda found: _Found(self._named(found), self._reach(found.user_id)))
@@ -241,13 +232,7 @@ class IdentityCenter:
         if user_ids and stopped is None:
             arns = self.manager.list_permission_sets(self.instance.arn)
             changes, stopped = self._each_set([(arn, user_ids) for arn in arns], self._release_set, None)
-        outcomes = []
-        for item in users.runs:
-            step = _step_of(item, users, EnableStatus)
-            if isinstance(step, _Found):
-                step = _enable_outcome(item.item, step, changes, stopped)
-            outcomes.append(step)
-        return Run(tuple(outcomes), error=stopped)
+        return _report(users, EnableStatus, lambda lookup, found: _enable_outcome(lookup, found, changes, stopped), stopped)
 
     def _user_only(self, lookup: str) -> Outcome | _Found:
         return self._settle_user(lookup, EnableStatus, lambda found: _Found(self._named(found)))
@@ -382,6 +367,16 @@ class IdentityCenter:
 
 def _found_users(run: BulkRun) -> list[_Found]:
     return [item.value for item in run.of(Settlement.SETTLED) if isinstance(item.value, _Found)]
+
+
+def _report(users: BulkRun, statuses, finish: Callable[[str, _Found], Outcome], stopped: BaseException | None) -> Run:
+    """Every entity's outcome in order: those the first step settled as they are, the users it
+    found through `finish(lookup, found)`."""
+    outcomes = []
+    for item in users.runs:
+        step = _step_of(item, users, statuses)
+        outcomes.append(finish(item.item, step) if isinstance(step, _Found) else step)
+    return Run(tuple(outcomes), error=stopped)
 
 
 def _step_of(item: ItemRun, run: BulkRun, statuses) -> Outcome | _Found:

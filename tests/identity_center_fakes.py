@@ -10,7 +10,6 @@ IC_REGION = "eu-west-1"
 IC_CONFIG = {**CONFIG, "Identity Center Region": IC_REGION}
 ACCOUNT_A = "111111111111"
 ACCOUNT_B = "222222222222"
-ACCOUNT_C = "333333333333"
 # A policy a permission set held before containment, which the undo must give back exactly.
 S3_READ = {"Version": "2012-10-17", "Statement": [
     {"Sid": "ReadReports", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
@@ -69,6 +68,21 @@ class Org:
         """The inline policy as parsed JSON; None when the permission set has none."""
         text = self.policy_text(permission_set)
         return json.loads(text) if text else None
+
+
+def contractors_org(endpoint_url: str | None = None) -> Org:
+    """jdoe (a contractor, Jane Doe) reaches ReadOnly in two accounts through the group contractors,
+    and Developer directly; mary, a colleague, holds ReadOnly through the same group; ReadOnly
+    already has an inline policy of its own, Developer none."""
+    org = Org(endpoint_url)
+    org.jdoe = org.user("jdoe", "jdoe@example.com", "Jane Doe")
+    org.mary = org.user("mary", "mary@example.com")
+    org.contractors = org.group("contractors", org.jdoe, org.mary)
+    org.readonly = org.permission_set("ReadOnly", S3_READ)
+    org.developer = org.permission_set("Developer")
+    org.assign(org.readonly, org.contractors, ACCOUNT_A, ACCOUNT_B, group=True)
+    org.assign(org.developer, org.jdoe, ACCOUNT_A)
+    return org
 
 
 def ic_calls(out) -> list[str]:

@@ -3,22 +3,14 @@ how each is reached, Contained, the AWSIAM_IC_ properties in one entity update, 
 
 import pytest
 from conftest import COMPLETED
-from identity_center_fakes import ACCOUNT_A, ACCOUNT_B, IC_CONFIG, S3_READ, Org, ic_calls
+from identity_center_fakes import ACCOUNT_A, ACCOUNT_B, IC_CONFIG, contractors_org, ic_calls
 
 ENRICH = "Enrich Identity Center User"
 
 
 @pytest.fixture
 def org(aws):
-    org = Org()
-    org.jdoe = org.user("jdoe", "jdoe@example.com", "Jane Doe")
-    org.mary = org.user("mary", "mary@example.com")
-    org.contractors = org.group("contractors", org.jdoe, org.mary)
-    org.readonly = org.permission_set("ReadOnly", S3_READ)
-    org.developer = org.permission_set("Developer")
-    org.assign(org.readonly, org.contractors, ACCOUNT_A, ACCOUNT_B, group=True)
-    org.assign(org.developer, org.jdoe, ACCOUNT_A)
-    return org
+    return contractors_org()
 
 
 def profile(org, *, contained_in=()):

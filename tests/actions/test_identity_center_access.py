@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import COMPLETED, FAILED, SECRET, assert_no_credentials
-from identity_center_fakes import ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, IC_CONFIG, IC_REGION, S3_READ, Org, containment, ic_calls
+from identity_center_fakes import IC_CONFIG, IC_REGION, S3_READ, containment, contractors_org, ic_calls
 
 DISABLE = "Disable Identity Center User Access"
 ENABLE = "Enable Identity Center User Access"
@@ -35,18 +35,7 @@ def entry(entity, name, user_id, status, sets=(), reason=None):
 
 @pytest.fixture
 def org(aws):
-    """jdoe (a contractor) reaches ReadOnly in two accounts through the group contractors, and
-    Developer directly; mary, a colleague, holds ReadOnly through the same group; ReadOnly already
-    has an inline policy of its own."""
-    org = Org()
-    org.jdoe = org.user("jdoe", "jdoe@example.com")
-    org.mary = org.user("mary", "mary@example.com")
-    org.contractors = org.group("contractors", org.jdoe, org.mary)
-    org.readonly = org.permission_set("ReadOnly", S3_READ)
-    org.developer = org.permission_set("Developer")
-    org.assign(org.readonly, org.contractors, ACCOUNT_A, ACCOUNT_B, group=True)
-    org.assign(org.developer, org.jdoe, ACCOUNT_A)
-    return org
+    return contractors_org()
 
 
 def with_statement(*user_ids):

@@ -6,20 +6,12 @@ holding the same set is never in the statement."""
 
 import pytest
 from conftest import COMPLETED, FAILED, assert_clean
-from identity_center_fakes import ACCOUNT_A, ACCOUNT_B, IC_CONFIG, S3_READ, Org, containment
+from identity_center_fakes import ACCOUNT_A, ACCOUNT_B, IC_CONFIG, S3_READ, containment, contractors_org
 
 
 @pytest.fixture
 def org(fresh_moto):
-    org = Org(fresh_moto.url)
-    org.jdoe = org.user("jdoe", "jdoe@example.com", "Jane Doe")
-    org.mary = org.user("mary", "mary@example.com")
-    org.contractors = org.group("contractors", org.jdoe, org.mary)
-    org.readonly = org.permission_set("ReadOnly", S3_READ)
-    org.developer = org.permission_set("Developer")
-    org.assign(org.readonly, org.contractors, ACCOUNT_A, ACCOUNT_B, group=True)
-    org.assign(org.developer, org.jdoe, ACCOUNT_A)
-    return org
+    return contractors_org(fresh_moto.url)
 
 
 def sso_calls(out) -> list[str]:
