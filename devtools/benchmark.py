@@ -1,7 +1,8 @@
 """Measure what each action costs as the platform runs it: import time, wall time, peak memory and
 AWS calls; List Identity Risks and the Identity Risks connector on an account of 5,000 users
 (devtools/bench_identity_risks.py); then the bulk actions at 0 and 100 ms per call, at concurrency 1
-and the default, and Create a User under a seeded mix of faults. A measurement, not a test: numbers vary by machine.
+and the default, and Create a User under a seeded mix of faults; and Disable Identity Center User
+Access on 50 users over 10 shared permission sets. A measurement, not a test: numbers vary by machine.
 
     .venv/bin/python devtools/benchmark.py [--runs 5] [--bulk-runs 1]
 
@@ -282,6 +283,70 @@ def measure_truth(server, proxy, runs):
     print("  no result: the script was killed at its deadline before it reported")
 
 
+# --- Identity Center: many users over a few shared permission sets --------------------------------
+
+IC_REGION = "eu-west-1"
+IC_USERS, IC_SETS, IC_GROUPS = 50, 10, 5
+
+
+def arrange_identity_center(url):
+    """IC_USERS users in IC_GROUPS groups of ten; each group holds two of the IC_SETS permission sets
+    in two accounts, so each set is shared by ten users. Returns the users' names."""
+    import boto3
+
+    args = dict(endpoint_url=url, region_name=IC_REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    sso, store = boto3.client("sso-admin", **args), boto3.client("identitystore", **args)
+    instance = sso.list_instances()["Instances"][0]
+    arn, store_id = instance["InstanceArn"], instance["IdentityStoreId"]
+    sets = [sso.create_permission_set(Name=f"bench-set-{index:02d}", InstanceArn=arn)["PermissionSet"]["PermissionSetArn"]
+            for index in range(IC_SETS)]
+    names = [f"bench-ic-{index:02d}" for index in range(IC_USERS)]
+    per_group = IC_USERS // IC_GROUPS
+    for group_index in range(IC_GROUPS):
+        group = store.create_group(IdentityStoreId=store_id, DisplayName=f"bench-group-{group_index}")["GroupId"]
+        for name in names[group_index * per_group:(group_index + 1) * per_group]:
+            user = store.create_user(IdentityStoreId=store_id, UserName=name, DisplayName=name,
+                                     Name={"GivenName": name, "FamilyName": "Bench"})["UserId"]
+            store.create_group_membership(IdentityStoreId=store_id, GroupId=group, MemberId={"UserId": user})
+        for permission_set in sets[group_index * 2:group_index * 2 + 2]:
+            for account in ("111111111111", "222222222222"):
+                sso.create_account_assignment(InstanceArn=arn, TargetId=account, TargetType="AWS_ACCOUNT",
+                                              PermissionSetArn=permission_set, PrincipalType="GROUP", PrincipalId=group)
+    return names
+
+
+def measure_identity_center(server, proxy, runs):
+    """Disable Identity Center User Access on IC_USERS users over IC_SETS shared permission sets, at
+    0 and 100 ms per call: each set must be written and provisioned once."""
+    config = {**CONFIG, "Identity Center Region": IC_REGION}
+    print(f"\nDisable Identity Center User Access, {IC_USERS} users over {IC_SETS} shared permission sets "
+          f"(median of {runs}):")
+    for latency in LATENCIES_MS:
+        times, counts = [], {}
+        for _ in range(runs):
+            server.reset_state()
+            names = arrange_identity_center(server.url)
+            server.reset_calls()
+            proxy.reset()
+            proxy.configure(latency_ms=latency, throttling=0, unavailable=0, lost=0)
+            try:
+                output = run_script("Disable Identity Center User Access", {}, config, names, endpoint_url=proxy.url)
+            except RunnerError as err:
+                print(f"  {latency} ms per call: no result ({str(err).splitlines()[0]})")
+                break
+            times.append((output.wall_seconds, proxy.span_seconds()))
+            calls = [action for service, action in server.calls if service in ("sso", "identitystore")]
+            counts = {action: calls.count(action) for action in sorted(set(calls))}
+            statuses = {entry["EntityResult"]["Status"] for entry in output.json_result or []}
+        measured = _medians(times)
+        if measured:
+            print(f"  {latency:>3} ms per call: wall {measured[0]:.2f} s, AWS calls {measured[1]:.2f} s; "
+                  f"{sum(counts.values())} calls; statuses {', '.join(sorted(statuses))}; "
+                  f"{counts.get('PutInlinePolicyToPermissionSet', 0)} PutInlinePolicyToPermissionSet, "
+                  f"{counts.get('ProvisionPermissionSet', 0)} ProvisionPermissionSet")
+    print("  " + ", ".join(f"{action} {count}" for action, count in counts.items()))
+
+
 def proxy_overhead_ms(server, proxy, calls=200):
     """Median extra milliseconds per call through the proxy (no latency, no faults) over moto directly."""
     proxy.reset()
@@ -329,6 +394,7 @@ def main():
         measure_faults(server, proxy, walls, engine)
         if args.truth_runs:
             measure_truth(server, proxy, args.truth_runs)
+        measure_identity_center(server, proxy, args.bulk_runs)
 
 
 if __name__ == "__main__":
