@@ -187,3 +187,60 @@ def enrich_user(server):
         {"Entity": "GHOST", "EntityResult": {"Status": "not_found",
                                              "Reason": "No IAM user with this name exists in the account."}},
     ]
+
+
+# ---------------------------------------------------------------- Identity Center users
+
+IC_REGION = "eu-west-1"
+
+
+def _contractors(server):
+    """jdoe (a contractor) reaches two accounts through the group contractors and one permission set
+    directly; mary holds the group's permission set too; a user whose display name carries markup
+    reaches nothing."""
+    import boto3
+
+    args = dict(endpoint_url=server.url, region_name=IC_REGION, aws_access_key_id="testing",
+                aws_secret_access_key="testing")
+    sso, store = boto3.client("sso-admin", **args), boto3.client("identitystore", **args)
+    instance = sso.list_instances()["Instances"][0]
+    arn, store_id = instance["InstanceArn"], instance["IdentityStoreId"]
+
+    def user(name, display):
+        return store.create_user(IdentityStoreId=store_id, UserName=name, DisplayName=display,
+                                 Name={"GivenName": name, "FamilyName": "Sample"},
+                                 Emails=[{"Value": f"{name}@example.com", "Type": "work", "Primary": True}])["UserId"]
+
+    jdoe, mary = user("jdoe", "Jane Doe"), user("mary", "Mary Major")
+    user("newhire", HOSTILE_TEXT)
+    group = store.create_group(IdentityStoreId=store_id, DisplayName="contractors")["GroupId"]
+    for member in (jdoe, mary):
+        store.create_group_membership(IdentityStoreId=store_id, GroupId=group, MemberId={"UserId": member})
+    readonly, developer = (sso.create_permission_set(Name=name, InstanceArn=arn)["PermissionSet"]["PermissionSetArn"]
+                           for name in ("ReadOnly", "Developer"))
+    assignments = [(readonly, "GROUP", group, "111111111111"), (readonly, "GROUP", group, "222222222222"),
+                   (developer, "USER", jdoe, "111111111111")]
+    for permission_set, kind, principal, account in assignments:
+        sso.create_account_assignment(InstanceArn=arn, TargetId=account, TargetType="AWS_ACCOUNT",
+                                      PermissionSetArn=permission_set, PrincipalType=kind, PrincipalId=principal)
+
+
+def identity_center(server) -> dict:
+    """{stem: JSON result} of Enrich, Disable and Enable Identity Center User Access, run one after
+    the other on the contractors' organization, each with a user not found beside the others."""
+    server.reset_state()
+    _contractors(server)
+    config = {**CONFIG, "Identity Center Region": IC_REGION}
+    entities = ["jdoe@example.com", "newhire", HOSTILE_ENTITY]
+
+    def run(action, names):
+        out = run_script(action, {}, config, names, endpoint_url=server.url)
+        if out.json_result is None:
+            raise RuntimeError(f"{action} gave no JSON result: {out.message}")
+        return out.json_result
+
+    disabled = run("Disable Identity Center User Access", entities)
+    enriched = run("Enrich Identity Center User", ["jdoe@example.com", "mary", HOSTILE_ENTITY])
+    enabled = run("Enable Identity Center User Access", ["jdoe", "mary", HOSTILE_ENTITY])
+    return {"EnrichIdentityCenterUser": enriched, "DisableIdentityCenterUserAccess": disabled,
+            "EnableIdentityCenterUserAccess": enabled}

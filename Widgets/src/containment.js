@@ -1,12 +1,15 @@
-/* The view shared by Disable User Access and Enable User Access: one row per User entity with
-   what happened to it, which access keys changed, and why a user was not changed. */
+/* The view shared by Disable and Enable User Access and their Identity Center twins: one row per
+   User entity with what happened to it, what changed (access keys, permission sets), and why a
+   user was not changed. */
 "use strict";
 
 /**
  * statuses: {status: {label, kind}} in the order the summary lists them.
- * keys: {field, label}: the EntityResult list of access key IDs the action changed.
+ * keys: {field, label}: the EntityResult list the action changed (access key IDs, permission sets).
+ * user: {label, id}: the user column's heading, and the EntityResult field shown under the name.
+ * policyNote(policy): a note under the table when the results name a PolicyName; note: one always shown.
  */
-function containmentView(result, {title, statuses, keys, policyNote}) {
+function containmentView(result, {title, statuses, keys, policyNote, note, user = {label: "IAM user", id: "Arn"}}) {
   const {el, badge, empty, plural, entityResults} = W;
   const rows = entityResults(result);
   if (!rows.length) return empty("No User entities were in the scope of the action.");
@@ -27,14 +30,14 @@ function containmentView(result, {title, statuses, keys, policyNote}) {
     return el("div", {className: "keys"}, list.map((id) => el("span", {className: "mono"}, id)));
   };
   const userCell = (row) => {
-    const {UserName, Arn} = row.result;
-    if (!UserName && !Arn) return el("span", {className: "muted"}, "\u2014");
-    return el("div", {}, el("strong", {}, UserName || ""), Arn ? el("div", {className: "mono muted small wrap"}, Arn) : null);
+    const name = row.result.UserName, id = row.result[user.id];
+    if (!name && !id) return el("span", {className: "muted"}, "\u2014");
+    return el("div", {}, el("strong", {}, name || ""), id ? el("div", {className: "mono muted small wrap"}, String(id)) : null);
   };
 
   const policy = rows.map((row) => row.result.PolicyName).find(Boolean);
   const table = el("div", {className: "table-wrap"}, el("table", {},
-    el("thead", {}, el("tr", {}, ["Entity", "IAM user", "Status", keys.label, "Reason"].map((h) => el("th", {scope: "col"}, h)))),
+    el("thead", {}, el("tr", {}, ["Entity", user.label, "Status", keys.label, "Reason"].map((h) => el("th", {scope: "col"}, h)))),
     el("tbody", {}, rows.map((row) => el("tr", {"data-status": statusOf(row)},
       el("td", {className: "mono"}, row.entity === undefined ? "" : String(row.entity)),
       el("td", {}, userCell(row)),
@@ -45,5 +48,6 @@ function containmentView(result, {title, statuses, keys, policyNote}) {
   return el("div", {},
     el("div", {className: "toolbar"}, el("h1", {}, title), el("span", {className: "muted"}, plural(rows.length, "entity", "entities")), summary),
     table,
-    policy && policyNote ? el("p", {className: "muted small"}, policyNote(policy)) : null);
+    policy && policyNote ? el("p", {className: "muted small"}, policyNote(policy)) : null,
+    note ? el("p", {className: "muted small"}, note) : null);
 }

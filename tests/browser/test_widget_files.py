@@ -21,7 +21,8 @@ def load(path: Path) -> dict:
 
 
 def test_there_is_a_widget_for_each_action_that_shows_a_picture():
-    assert IDS == ["DisableUserAccess", "EnableUserAccess", "EnrichUser", "ListUsers"]
+    assert IDS == ["DisableIdentityCenterUserAccess", "DisableUserAccess", "EnableIdentityCenterUserAccess",
+                   "EnableUserAccess", "EnrichIdentityCenterUser", "EnrichUser", "ListUsers"]
 
 
 def test_every_page_has_its_json_and_every_json_its_page():

@@ -278,7 +278,9 @@ def test_enrich_reports_a_user_that_was_not_found(browser, samples):
 # ---------------------------------------------------------------- every widget
 
 
-@pytest.mark.parametrize("stem", ["ListUsers", "DisableUserAccess", "EnableUserAccess", "EnrichUser"])
+@pytest.mark.parametrize("stem", ["ListUsers", "DisableUserAccess", "EnableUserAccess", "EnrichUser",
+                                  "DisableIdentityCenterUserAccess", "EnableIdentityCenterUserAccess",
+                                  "EnrichIdentityCenterUser"])
 def test_page_before_its_step_ran_says_so(browser, stem):
     from widget_browser import widget_html
 
