@@ -2,6 +2,7 @@
 manager, run the action, turn errors into a FAILED end, and call end() exactly once."""
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Callable, TypeVar
 
 from ScriptResult import EXECUTION_STATE_COMPLETED, EXECUTION_STATE_FAILED
@@ -72,7 +73,6 @@ class ActionContext:
         self.deadline = Deadline(siemplify.execution_deadline_unix_time_ms)
         self.bulk = BulkEngine(self.deadline, log=lambda line: self.logger.info(line), shown=shown)
         self._manager = None
-        self._settings = None
 
     @property
     def manager(self):
@@ -87,12 +87,10 @@ class ActionContext:
         """The IAM changes AWS confirmed in this run, in order."""
         return list(self._manager.changes_made) if self._manager is not None else []
 
-    @property
+    @cached_property
     def settings(self) -> dict:
         """The manager's keywords, from one read of the configuration."""
-        if self._settings is None:
-            self._settings = self._connection_settings()
-        return self._settings
+        return self._connection_settings()
 
     def require_identity_center(self) -> None:
         """An action on IAM Identity Center ends here, before any call, without the Identity Center Region."""

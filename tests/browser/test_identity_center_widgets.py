@@ -5,7 +5,7 @@ their IAM-user twins."""
 import pytest
 
 import widget_samples
-from test_widget_pages import rendered, rows
+from .test_widget_pages import rendered, rows
 from widget_samples import HOSTILE_ENTITY, HOSTILE_TEXT
 
 LABELS = {"disabled": "disabled", "no_access": "no access", "not_found": "not found", "failed": "failed",
