@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_identity_risks as identity_risks  # noqa: E402
 import demo_role_containment  # noqa: E402
 import demo_view as view  # noqa: E402
+from demo_identity_center import chapter as identity_center_chapter  # noqa: E402
 from demo_account import (  # noqa: E402
     ADMIN_USER, ALLOWED, BUCKET, DENIED, INTEGRATION_POLICY, INTEGRATION_ROLE, INTEGRATION_USER, ORGANIZATION_ROLE,
     OTHER_BUCKET, PROBES, SECOND_ACCOUNT, Account, attempt_outcome, probe,
@@ -297,7 +298,7 @@ class Demo:
         except RunnerError as err:
             raise DemoFailure(f"'{step.action}' produced no result: {err}") from None
         calls = [action if service == "iam" else f"{service}:{action}" for service, action in self.server.calls
-                 if service in ("iam", "sts")]
+                 if service in ("iam", "sts", "sso", "identitystore")]
         instance = f"second instance, through the role {INTEGRATION_ROLE} in {SECOND_ACCOUNT}" if step.via_role else None
         view.action_output(step.action, step.params, step.entities, out, calls, instance=instance)
         problems = []
@@ -485,6 +486,7 @@ def chapters(demo: Demo):
           demo.show_account_state]),
         identity_risks.chapter(demo, Run, DemoFailure),
         *demo_role_containment.chapters(demo, Run, developer),
+        identity_center_chapter(demo, Run, DemoFailure),
     ]
 
 

@@ -42,6 +42,7 @@ class Account:
     def __init__(self, endpoint_url: str):
         self._endpoint_url = endpoint_url
         self._admin = None
+        self._admin_keys = None
         self.account_id = None
 
     def set_up(self, integration_policy: dict) -> Keys:
@@ -58,6 +59,7 @@ class Account:
         iam.put_user_policy(UserName=ADMIN_USER, PolicyName="AdministratorAccess", PolicyDocument=json.dumps(ALLOW_ALL))
         admin = _new_key(iam, ADMIN_USER)
         self._admin, self._admin_sts = admin.client("iam"), admin.client("sts")
+        self._admin_keys = admin
 
         iam.create_user(UserName=INTEGRATION_USER)
         arn = iam.create_policy(PolicyName=INTEGRATION_POLICY, PolicyDocument=json.dumps(integration_policy))["Policy"]["Arn"]
@@ -95,6 +97,10 @@ class Account:
         )
         with urllib.request.urlopen(request, timeout=10):
             pass
+
+    def admin_client(self, service: str):
+        """A client of any service acting with John's admin key."""
+        return self._admin_keys.client(service)
 
     def access_key_for(self, user: str) -> Keys:
         """A new access key for `user`, made with John's admin key (no action creates keys)."""

@@ -43,7 +43,7 @@ def action_output(action: str, params: dict, entities, out, iam_calls: list[str]
         print(f"  Table '{title}'" + (f" (first {MAX_ROWS} of {len(rows) - 1} rows)" if more > 0 else "") + ":")
         print(textwrap.indent(grid(rows[0], rows[1 : MAX_ROWS + 1]), "    "))
     _platform_calls(out)
-    print(f"  IAM/STS calls ({len(iam_calls)}): {', '.join(iam_calls) or 'none'}")
+    print(f"  AWS calls ({len(iam_calls)}): {', '.join(iam_calls) or 'none'}")
 
 
 def _platform_calls(out) -> None:

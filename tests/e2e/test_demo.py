@@ -44,7 +44,7 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     # Step 10: a second account through a role; its user is absent from the first account.
     second = out[out.index("10. A second account, reached through a role"):out.index("11. A false positive")]
     assert "> Ping\n    (second instance, through the role AWSIAMIntegrationRole in 444455556666)\n" in second
-    assert "IAM/STS calls (2): sts:AssumeRole, ListUsers" in second
+    assert "AWS calls (2): sts:AssumeRole, ListUsers" in second
     assert '"Arn": "arn:aws:iam::444455556666:user/erin"' in second
     first_instance = second[second.index("Back to the first instance"):]
     assert "| arn:aws:iam::444455556666:user/erin |" not in first_instance.split("> Disable User Access")[0]
@@ -97,3 +97,17 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert "| Policy was detached from User: Bob.Jones" in recover  # AWS's quarantine, taken back
     assert "Bob.Jones | developer, new key | allowed    | allowed    | allowed      | AccessDenied" in recover
     assert "| The following users in AWS IAM were not disabled, so there was nothing to restore: Bob.Jones" in recover
+    # Step 16: a contractor who signs in through IAM Identity Center, contained in both permission sets
+    # they reach (one through a group, in two accounts), a colleague holding the same set spared, and
+    # every document exactly as before after the undo.
+    ic = out[out.index("16. IAM Identity Center"):]
+    for action in ("Enrich Identity Center User", "Disable Identity Center User Access", "Enable Identity Center User Access"):
+        assert f"\n> {action}\n    entity (User): JDOE@EXAMPLE.COM\n  State: COMPLETED   Result value (is_success): true\n" in ic
+    assert '"Via": "group:contractors"' in ic and '"Via": "user"' in ic
+    assert "sso:CreatePermissionSet, which its policy does not grant, gets 403" in ic
+    contained = ic[ic.index("The inline policies after Disable"):ic.index("\n> Enable Identity Center User Access")]
+    assert contained.count('"Sid": "AWSIAMContainment"') == 2 and contained.count('"Sid": "ReadCompanyBucket"') == 1
+    assert "holds ReadOnly through the same group and is not in the statement" in contained
+    restored = ic[ic.index("The inline policies after Enable"):]
+    assert "AWSIAMContainment" not in restored.split("Exactly as before")[0]
+    assert "DataEngineer:\n      (no inline policy)" in restored
