@@ -104,10 +104,10 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     for action in ("Enrich Identity Center User", "Disable Identity Center User Access", "Enable Identity Center User Access"):
         assert f"\n> {action}\n    entity (User): JDOE@EXAMPLE.COM\n  State: COMPLETED   Result value (is_success): true\n" in ic
     assert '"Via": "group:contractors"' in ic and '"Via": "user"' in ic
-    assert "sso:CreatePermissionSet, which its policy does not grant, gets 403" in ic
+    assert "sso:CreatePermissionSet, which its policy does not grant, gets 403" in " ".join(ic.split())
     contained = ic[ic.index("The inline policies after Disable"):ic.index("\n> Enable Identity Center User Access")]
     assert contained.count('"Sid": "AWSIAMContainment"') == 2 and contained.count('"Sid": "ReadCompanyBucket"') == 1
-    assert "holds ReadOnly through the same group and is not in the statement" in contained
+    assert "holds ReadOnly through the same group and is not in the statement" in " ".join(contained.split())
     restored = ic[ic.index("The inline policies after Enable"):]
     assert "AWSIAMContainment" not in restored.split("Exactly as before")[0]
     assert "DataEngineer:\n      (no inline policy)" in restored
