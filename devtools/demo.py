@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import demo_identity_risks as identity_risks  # noqa: E402
 import demo_role_containment  # noqa: E402
+import demo_organization  # noqa: E402
 import demo_view as view  # noqa: E402
 from demo_identity_center import chapter as identity_center_chapter  # noqa: E402
 from demo_account import (  # noqa: E402
@@ -487,6 +488,7 @@ def chapters(demo: Demo):
         identity_risks.chapter(demo, Run, DemoFailure),
         *demo_role_containment.chapters(demo, Run, developer),
         identity_center_chapter(demo, Run, DemoFailure),
+        demo_organization.chapter(demo, Run, DemoFailure),
     ]
 
 

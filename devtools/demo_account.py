@@ -88,6 +88,10 @@ class Account:
                                     PolicyDocument=json.dumps(assume_policy))
         return role_arn
 
+    def admin_iam_in(self, account_id: str):
+        """John's IAM client in a member account, through its organization role (allow-all there)."""
+        return _iam_as_role(self._admin_sts, account_id, ORGANIZATION_ROLE)
+
     def enforce_policies(self, *, on: bool) -> None:
         """Switch moto's IAM policy enforcement for every later request (moto's reset-auth API:
         the number of requests still let through unchecked)."""

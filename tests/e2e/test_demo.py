@@ -89,7 +89,7 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     assert "the trust policy and the\n  inline policies are identical" in role
     # Step 15: Recover keeps the copied key off, dates the cut-off at the containment, and Bob
     # works again with a new key under moto's enforcement.
-    recover = out[out.index("15. Bob's case closes"):]
+    recover = out[out.index("15. Bob's case closes"):out.index("16. IAM Identity Center")]
     at = re.search(r"AWSIAM-Containment = keys=AKIA\w+ at=(\S+)", recover)[1]
     assert f"issued before containment of the following users in AWS IAM: Bob.Jones (before {at})" in recover
     assert re.search(r"Kept Inactive, as a compromised access key is never reactivated, .*: Bob\.Jones \(AKIA\w+\)", recover)
@@ -100,7 +100,7 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     # Step 16: a contractor who signs in through IAM Identity Center, contained in both permission sets
     # they reach (one through a group, in two accounts), a colleague holding the same set spared, and
     # every document exactly as before after the undo.
-    ic = out[out.index("16. IAM Identity Center"):]
+    ic = out[out.index("16. IAM Identity Center"):out.index("17. An alert from the second account")]
     for action in ("Enrich Identity Center User", "Disable Identity Center User Access", "Enable Identity Center User Access"):
         assert f"\n> {action}\n    entity (User): JDOE@EXAMPLE.COM\n  State: COMPLETED   Result value (is_success): true\n" in ic
     assert '"Via": "group:contractors"' in ic and '"Via": "user"' in ic
@@ -111,3 +111,13 @@ def test_the_demo_tells_the_whole_story_and_exits_cleanly():
     restored = ic[ic.index("The inline policies after Enable"):]
     assert "AWSIAMContainment" not in restored.split("Exactly as before")[0]
     assert "DataEngineer:\n      (no inline policy)" in restored
+    # Step 17: only Bob's access key ID, in the second account: found there through the Cross-Account
+    # Role Name, enriched and contained there, and his own key is refused afterwards.
+    org = out[out.index("17. An alert from the second account"):]
+    key = re.search(r"his access key (AKIA\w{16})\.", org)[1]
+    assert f"> Enrich User\n    entity (User): {key}\n  State: COMPLETED" in org
+    assert f"    | Successfully deactivated the access keys of the following users in AWS IAM: bob ({key})" in org
+    assert '"Account": "444455556666",\n          "ResolvedFrom": "access_key",' in org
+    assert org.count("sts:GetAccessKeyInfo, sts:GetCallerIdentity, sts:AssumeRole, GetAccessKeyLastUsed, GetUser") == 2
+    told = " ".join(org.split())  # the notes are wrapped
+    assert f"his key {key} is Inactive. With that key he tries to list the buckets again: AccessDenied." in told
