@@ -54,7 +54,8 @@ validate: check-mp package
 
 # Wall time, import time, peak memory and AWS calls per action; the bulk actions at 0 and 100 ms
 # per call, at concurrency 1 and the default, and under faults; Enrich User on ten users at 0 and
-# 100 ms per call. A measurement, not a test.
+# 100 ms per call; Disable User Access on a hundred users over five accounts against one account.
+# A measurement, not a test.
 bench: venv
 	$(VENV_PYTHON) devtools/benchmark.py
 

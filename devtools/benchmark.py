@@ -345,6 +345,56 @@ def measure_identity_center(server, proxy, runs):
                   f"{counts.get('PutInlinePolicyToPermissionSet', 0)} PutInlinePolicyToPermissionSet, "
                   f"{counts.get('ProvisionPermissionSet', 0)} ProvisionPermissionSet")
     print("  " + ", ".join(f"{action} {count}" for action, count in counts.items()))
+# --- A hundred entities over the accounts of an organization ------------------------------------
+
+ORGANIZATION_ACCOUNTS = [f"{digit}" * 12 for digit in "34567"]
+ORGANIZATION_ENTITIES = 100
+HOME_ACCOUNT = "123456789012"  # moto's default: the account of the keys in CONFIG
+
+
+def _iam_in(url, account):
+    """An IAM client acting in another moto account (moto hands out credentials for any role ARN)."""
+    import boto3
+
+    keys = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    credentials = boto3.client("sts", **keys).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/BenchArrange", RoleSessionName="bench")["Credentials"]
+    return boto3.client("iam", **{**keys, "aws_access_key_id": credentials["AccessKeyId"],
+                                  "aws_secret_access_key": credentials["SecretAccessKey"],
+                                  "aws_session_token": credentials["SessionToken"]})
+
+
+def measure_organization(server, proxy, latency_ms=100):
+    """Disable User Access on a hundred user ARNs: spread over five member accounts (reached through
+    the Cross-Account Role Name), against the same hundred in the home account."""
+    print(f"\nDisable User Access on {ORGANIZATION_ENTITIES} user ARNs at {latency_ms} ms per call:")
+    results = {}
+    for label, accounts in (("five accounts", ORGANIZATION_ACCOUNTS), ("one account", [HOME_ACCOUNT])):
+        server.reset_state()
+        arns = []
+        for account in accounts:
+            iam = iam_client(server.url) if account == HOME_ACCOUNT else _iam_in(server.url, account)
+            for index in range(ORGANIZATION_ENTITIES // len(accounts)):
+                name = f"bench-org-{index:03d}"
+                iam.create_user(UserName=name)
+                arns.append(f"arn:aws:iam::{account}:user/{name}")
+        proxy.reset()
+        proxy.configure(latency_ms=latency_ms, throttling=0, unavailable=0, lost=0)
+        config = {**CONFIG, "Cross-Account Role Name": "IRRole"}
+        try:
+            output = run_script("Disable User Access", {}, config, arns, endpoint_url=proxy.url)
+        except RunnerError as err:
+            print(f"  {label}: no result ({str(err).splitlines()[0]})")
+            return
+        disabled = sum(entry["EntityResult"]["Status"] == "disabled" for entry in output.json_result or [])
+        assumed = proxy.count("AssumeRole")
+        results[label] = (output.wall_seconds, proxy.span_seconds())
+        print(f"  {label:<14} wall {output.wall_seconds:6.2f} s, AWS calls {proxy.span_seconds():6.2f} s; "
+              f"{len(proxy.log)} calls, {assumed} AssumeRole; {disabled} of {len(arns)} disabled, {output.state_name}")
+    if len(results) == 2:
+        spread, one = results["five accounts"], results["one account"]
+        print(f"  five accounts / one account: {_ratio('wall', spread[0], one[0])}; "
+              f"{_ratio('AWS calls', spread[1], one[1])}")
 
 
 def proxy_overhead_ms(server, proxy, calls=200):
@@ -395,6 +445,7 @@ def main():
         if args.truth_runs:
             measure_truth(server, proxy, args.truth_runs)
         measure_identity_center(server, proxy, args.bulk_runs)
+        measure_organization(server, proxy)
 
 
 if __name__ == "__main__":
