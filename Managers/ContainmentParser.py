@@ -7,7 +7,7 @@ from AWSIAMParser import denied_on_every_item, items_result, join_names, unconfi
 from AWSIAMPolicyDocuments import DENY_ALL_POLICY_NAME
 from ContainmentModels import (CONTAINMENT_TAG, MAX_TAG_VALUE_LENGTH, DisableCause, DisableOutcome, DisableRun, DisableStatus,
                                EnableOutcome, EnableRun, EnableStatus, EnableStep, RestoreMode)
-from PrincipalsModels import KEY_ID_LENGTH, Missing
+from PrincipalsModels import KEY_ID_LENGTH, Kind, Missing
 
 DISABLED = "Successfully added deny policy to the following users in AWS IAM: {names}"
 NOT_FOUND = "Action wasn't able to find the following users in AWS IAM: {names}"
@@ -144,9 +144,9 @@ def user_entity_json(entity_id: str, outcome, reason: str | None, **fields) -> d
 
 def not_acted_reason(outcome) -> str | None:
     """The reason of an entity that is a temporary key or a role (any action), else None."""
-    if outcome.status.value == DisableStatus.TEMPORARY_KEY:
+    if outcome.status.value == Kind.TEMPORARY_KEY:
         return TEMPORARY_KEY_REASON
-    if outcome.status.value == DisableStatus.NOT_A_USER:
+    if outcome.status.value == Kind.NOT_A_USER:
         return NOT_A_USER_REASON.format(role=outcome.principal.role_name)
     return None
 
