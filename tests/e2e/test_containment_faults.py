@@ -92,10 +92,11 @@ def test_the_deadline_never_leaves_a_key_turned_off_and_unrecorded(run_script, f
     for user in names(40):
         server_iam.create_user(UserName=user)
         keys[user] = server_iam.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]
-    # Five calls per user at 500 ms each, eight users at a time: five waves need 12.5 s, the
-    # deadline leaves at most 7.5 s. The first users finish 2.5 s after start-up (so a start-up of
-    # up to 5 s on a loaded machine still leaves some disabled); the deadline cuts later ones
-    # anywhere in their sequence.
+    # Six calls per user (GetUser, PutUserPolicy, ListAccessKeys, ListUserTags, TagUser,
+    # UpdateAccessKey) at 500 ms each, eight users at a time: five waves need 15 s, the deadline
+    # leaves at most 7.5 s. The first users finish 3 s after start-up (so a start-up of up to 4.5 s
+    # on a loaded machine still leaves some disabled); the deadline cuts later ones anywhere in
+    # their sequence.
     fault_proxy.configure(latency_ms=500)
     out = run_script("Disable User Access", {"Deactivate Access Keys": "true"}, entities=list(keys),
                      endpoint_url=fault_proxy.url, deadline_seconds=10)
