@@ -169,9 +169,11 @@ class RoleSessions:
         Needs iam:PutRolePolicy, and iam:GetRolePolicy to confirm a lost answer."""
         try:
             manager.put_role_policy(role_name, REVOKE_SESSIONS_POLICY_NAME, document)
-        except (NotFound, Unmodifiable, *_GENERAL):
+        except (NotFound, Unmodifiable, DeadlineReached):
             raise
         except AWSIAMError as err:
+            # A connection lost after the request went out may hide a write that took effect, so even
+            # a ConnectionFailure is confirmed (or left unconfirmed) rather than told as not written.
             # The policy is ours only if it holds this run's cut-off: an earlier revoke left an older one.
             return confirm(err, lambda: _role_policy(manager, role_name, REVOKE_SESSIONS_POLICY_NAME) == json.loads(document))
         return True
