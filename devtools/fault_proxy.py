@@ -31,6 +31,7 @@ seed and the same requests get the same faults in whatever order threads send th
 
 import hashlib
 import http.client
+import re
 import socket
 import sys
 import threading
@@ -272,6 +273,10 @@ def _unit(seed, key, occurrence, purpose):
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+# An ISO 8601 date and time, with or without fractions of a second and a zone.
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
 def _form(headers, body):
     if "x-www-form-urlencoded" not in headers.get("Content-Type", ""):
         return {}
@@ -283,8 +288,11 @@ def _form(headers, body):
 
 def _canonical(form, body):
     # Sorted, so the same parameters are the same request whatever order a client sends them in.
+    # Timestamps are blanked: a request that carries the time it was made (a containment record's
+    # `at`, a session cut-off) must draw the same fault whichever second the run falls on, or a
+    # seeded run would meet different faults from one run to the next.
     if form:
-        return "&".join(f"{name}={value}" for name, value in sorted(form.items()))
+        return "&".join(f"{name}={_TIMESTAMP.sub('<time>', value)}" for name, value in sorted(form.items()))
     return body.hex()
 
 
