@@ -124,6 +124,11 @@ class InvalidParameter(Exception):
     """An action or configuration parameter failed local validation; no AWS call was made."""
 
 
+# Errors that end a whole run rather than settle one item: no connection to AWS, or no time left.
+# A workflow lets them through to the action runner, which reports every item not yet done.
+RUN_STOPPERS = (ConnectionFailure, DeadlineReached)
+
+
 def may_have_taken_effect(error: BaseException) -> bool:
     """Whether a write that ended in `error` may have taken effect all the same: an earlier attempt
     of it, or its last one, got an answer that can hide success (a 5xx, a connection lost after the

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from AWSIAMDatamodels import utc_now
-from AWSIAMExceptions import AWSIAMError, ConnectionFailure, NotFound, confirm
+from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, NotFound, confirm
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
+from BulkEngine import BulkEngine, BulkRun, ItemRun, Settlement, Unsettled, status_in_words
 from AWSIAMPolicyDocuments import (DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME,
                                    revoke_older_sessions_document)
 from ContainmentModels import (
@@ -39,8 +39,6 @@ from ContainmentModels import (
 from PrincipalsModels import Principal
 from PrincipalsWorkflow import Resolution, UserOutcomes, UserResolver
 
-# Errors that stop the whole run rather than settle one user.
-_GENERAL = (ConnectionFailure, DeadlineReached)
 
 _DISABLE = UserOutcomes(DisableOutcome, DisableStatus)
 _ENABLE = UserOutcomes(EnableOutcome, EnableStatus)
@@ -84,7 +82,7 @@ class Containment:
             deny_on = self._put_deny(manager, user.name)
         except NotFound:
             return _DISABLE.gone(lookup, found)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return DisableOutcome(lookup, DisableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
@@ -96,7 +94,7 @@ class Containment:
         keys = progress[index] = _DisableProgress(disabled)
         try:
             self._deactivate_keys(manager, user.name, keys, previous_value, contained_before=contained_before)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             keys.error = err
@@ -126,7 +124,7 @@ class Containment:
         that an administrator retired since."""
         try:
             return DENY_ALL_POLICY_NAME in manager.list_user_policies(user_name)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError:
             return False
@@ -175,7 +173,7 @@ class Containment:
             except NotFound:
                 # Deleted since the listing: there is nothing left to turn off or to restore.
                 gone.append(key_id)
-            except _GENERAL:
+            except RUN_STOPPERS:
                 raise
             except AWSIAMError as err:
                 # Keep trying the user's other key.
@@ -197,7 +195,7 @@ class Containment:
             corrected = replace(record, keys=tuple(key for key in record.keys if key not in refused and key not in gone))
             try:
                 manager.tag_user(user_name, CONTAINMENT_TAG, corrected.to_tag_value())
-            except _GENERAL:
+            except RUN_STOPPERS:
                 raise
             except AWSIAMError:
                 return  # they stay listed as unconfirmed
@@ -210,7 +208,7 @@ class Containment:
         listing fails, they stay unconfirmed, and the report names them."""
         try:
             status = {key.id: key.is_active for key in manager.list_access_keys(user_name)}
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError:
             return
@@ -256,7 +254,7 @@ class Containment:
             tags = manager.list_user_tags(user.name)
         except NotFound:
             return _ENABLE.gone(lookup, found)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return EnableOutcome(lookup, EnableStatus.FAILED, user.name, user.arn, error=err, principal=found.principal)
@@ -266,7 +264,7 @@ class Containment:
                 self._recover(manager, user.name, tags.get(CONTAINMENT_TAG), state)
             else:
                 self._restore(manager, user.name, tags.get(CONTAINMENT_TAG), state, reactivate_keys)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             state.error = err
@@ -376,7 +374,7 @@ class Containment:
                 manager.update_access_key(user_name, key_id, active=True)
             except NotFound:
                 continue  # deleted since the listing
-            except _GENERAL:
+            except RUN_STOPPERS:
                 raise
             except AWSIAMError as err:
                 if state.error is None:

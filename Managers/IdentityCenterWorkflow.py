@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from AWSIAMExceptions import AWSIAMError, ConnectionFailure, InvalidInput, NotFound
+from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, InvalidInput, NotFound
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Once, Settlement, Unsettled
 from IdentityCenterModels import (
@@ -38,8 +38,6 @@ from IdentityCenterModels import (
     lookup_forms,
 )
 
-# Errors that stop the whole run rather than settle one user or one permission set.
-_GENERAL = (ConnectionFailure, DeadlineReached)
 
 _CAUSE_OF_UNSETTLED = {
     Unsettled.UNANSWERED: Cause.UNANSWERED,
@@ -120,7 +118,7 @@ class IdentityCenter:
             for assignment, group_id in reach.assignments)
         try:
             contained_in = tuple(self._set_name(arn) for arn in contained_arns)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return Outcome(lookup, EnrichStatus.FAILED, found.user.user_id, found.user.name, error=err)
@@ -138,7 +136,7 @@ class IdentityCenter:
         if ours:
             try:
                 self._set_name(arn)
-            except _GENERAL:
+            except RUN_STOPPERS:
                 raise
             except AWSIAMError:
                 pass  # kept with the name's answer: each profile that needs it fails with it
@@ -172,7 +170,7 @@ class IdentityCenter:
         try:
             name = self._set_name(arn)
             text = self.manager.get_inline_policy_for_permission_set(self.instance.arn, arn)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return SetChange(arn, None, error=err)
@@ -206,7 +204,7 @@ class IdentityCenter:
             write()
             wrote = True
             provisioning = self.manager.provision_permission_set(self.instance.arn, arn)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return SetChange(arn, name, users, wrote, left_out, error=err)
@@ -242,7 +240,7 @@ class IdentityCenter:
         arn, user_ids = item
         try:
             text = self.manager.get_inline_policy_for_permission_set(self.instance.arn, arn)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return SetChange(arn, None, tuple(user_ids), error=err)
@@ -255,7 +253,7 @@ class IdentityCenter:
             policy = InlinePolicy(text)
         except UnreadablePolicy as err:
             return SetChange(arn, name, mentioned, cause=CAUSE_OF_PROBLEM[err.problem])
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return SetChange(arn, None, mentioned, error=err)
@@ -288,7 +286,7 @@ class IdentityCenter:
             if isinstance(found, Cause):
                 return Outcome(lookup, statuses.NOT_FOUND, cause=found)
             return then(found)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             user_id, name = (found.user_id, found.name) if isinstance(found, FoundUser) else (None, None)

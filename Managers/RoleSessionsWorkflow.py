@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from AWSIAMDatamodels import Role, utc_now
-from AWSIAMExceptions import AccountNotReached, AWSIAMError, ConnectionFailure, NotFound, Unmodifiable, confirm
+from AWSIAMExceptions import RUN_STOPPERS, AccountNotReached, AWSIAMError, NotFound, Unmodifiable, confirm
 from AWSIAMManager import AWSIAMManager
 from AWSIAMPolicyDocuments import (
     BLOCK_NEW_SESSIONS_SID,
@@ -46,8 +46,6 @@ from RoleSessionsModels import (
     parse_role_text,
 )
 
-# Errors that stop the whole run rather than settle one role.
-_GENERAL = (ConnectionFailure, DeadlineReached)
 
 # The smallest trust-policy size quota an account can have (IAM's default; it can be raised to
 # 4096). A document within it needs no question about the account's own quota.
@@ -239,7 +237,7 @@ class RoleSessions:
             progress.role = target.manager.get_role(target.name)
         except NotFound:
             return None, self._missing(target, progress)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return None, progress.outcome(RoleStatus.FAILED, error=err)
@@ -254,7 +252,7 @@ class RoleSessions:
             return self._missing(target, progress)
         except Unmodifiable as err:
             return progress.outcome(RoleStatus.FAILED, cause=RoleCause.SERVICE_LINKED, error=err)
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return progress.outcome(RoleStatus.FAILED, error=err)
@@ -338,7 +336,7 @@ class RoleSessions:
             return {}
         try:
             return self.manager.roles_by_id()
-        except _GENERAL:
+        except RUN_STOPPERS:
             raise
         except AWSIAMError as err:
             return err
