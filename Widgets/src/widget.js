@@ -223,6 +223,25 @@ const W = (() => {
     });
   }
 
+  // ------------------------------------------------------------------ profile cards
+
+  /** The items of a JSON list that are there; anything that is not a list is no items. */
+  const list = (value) => Array.isArray(value) ? value.filter((item) => item !== null && item !== undefined) : [];
+  /** A JSON value as text; null and missing are empty, never "null". */
+  const text = (value) => value === undefined || value === null ? "" : String(value);
+  /** A muted word for a fact that has no value. */
+  const none = (what) => el("span", {className: "muted"}, what || "none");
+  /** A definition-list row of a profile card. */
+  const fact = (label, value) => [el("dt", {}, label), el("dd", {}, value)];
+
+  /** The card of an entity that was not enriched: what it was, its status and why. */
+  function missingCard(entity, result) {
+    return el("section", {className: "card", "data-entity": text(entity)},
+      el("div", {className: "card-head"}, el("h2", {}, text(entity)),
+        badge(text(result.Status || "not enriched").replace(/_/g, " "), "warn")),
+      result.Reason ? el("p", {className: "muted"}, text(result.Reason)) : null);
+  }
+
   return {el, append, badge, empty, entityResults, plural, parseDate, formatDate, daysSince, dateCell,
-          sortableTable, themeFrom, setTheme, mount, DAY_MS};
+          sortableTable, themeFrom, setTheme, mount, DAY_MS, list, text, none, fact, missingCard};
 })();
