@@ -51,6 +51,20 @@ __all__ = ["COMPLETED", "FAILED", "SECRET", "CONFIG", "KEYS_ACCOUNT", "ROLE_ACCO
            "assert_no_credentials", "iam_acting_in", "stub_assume_role", "stub_get_user"]
 
 
+# The slowest tests first (they run scripts as subprocesses, or wait out a deadline): xdist's
+# worksteal scheduler splits the list between the workers, and an idle worker takes tests from the
+# end of another's queue, so quick tests at the end are what keeps both workers busy to the finish.
+# The sort is stable: each module's own order stays as written.
+_SLOWEST_FIRST = ("tests/e2e/test_demo.py", "tests/e2e/", "tests/browser/", "tests/tooling/")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        return next((index for index, prefix in enumerate(_SLOWEST_FIRST) if item.nodeid.startswith(prefix)),
+                    len(_SLOWEST_FIRST))
+    items.sort(key=rank)
+
+
 @dataclass
 class Out:
     message: str
