@@ -24,10 +24,11 @@ def installed_package(tmp_path_factory):
     work = tmp_path_factory.mktemp("platform")
     with zipfile.ZipFile(build_package.build(work / "dist")) as package:
         package.extractall(work / "package")
-    venv.create(work / "venv", with_pip=True)
+    # No pip of its own (ensurepip costs seconds): this suite's pip installs into it, and checks it.
+    venv.create(work / "venv", with_pip=False)
     python = str(work / "venv" / "bin" / "python")
     wheels = sorted(str(path) for path in (work / "package" / "Dependencies").glob("*.whl"))
-    pip = [python, "-m", "pip", "--disable-pip-version-check", "-q"]
+    pip = [sys.executable, "-m", "pip", "--python", python, "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "install", "--no-index", "--no-deps", *wheels], check=True)
     return work / "package", python, subprocess.run([*pip, "check"], capture_output=True, text=True)
 
