@@ -17,7 +17,7 @@ from typing import Sequence
 from AWSIAMDatamodels import utc_now
 from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, NotFound, confirm
 from AWSIAMManager import AWSIAMManager
-from BulkEngine import BulkEngine, BulkRun, ItemRun, Settlement, Unsettled, status_in_words
+from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
 from AWSIAMPolicyDocuments import (DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME,
                                    revoke_older_sessions_document)
 from ContainmentModels import (
@@ -163,7 +163,7 @@ class Containment:
         # reactivates recorded keys that are Inactive, so it leaves such a key alone while it stays
         # Active; before the user's step ends such a key is taken out of the record again, or the
         # report names it.
-        manager.tag_user(user_name, CONTAINMENT_TAG, record.to_tag_value())
+        self._write_record(manager, user_name, record, active, progress)
         progress.unconfirmed = list(active)
         errors: dict[str, AWSIAMError] = {}
         gone, refused, unknown = [], [], []
@@ -200,6 +200,29 @@ class Containment:
             except AWSIAMError:
                 return  # they stay listed as unconfirmed
             progress.unconfirmed = [key for key in progress.unconfirmed if key not in refused]
+
+    @staticmethod
+    def _write_record(manager: AWSIAMManager, user_name: str, record: ContainmentRecord, active: list[str],
+                      progress: "_DisableProgress") -> None:
+        """Tag the user with the record, before any key is touched. When the write fails but may
+        have taken effect (an answer, or the connection, lost after the request went out), one
+        ListUserTags says whether the record is on the user; if it is, the keys are turned off as if
+        the write had been answered. Raises the write's error when the record is not there (no key
+        was touched), or when the read cannot be made: the record may then list keys that stay
+        Active, and the report names them. Needs iam:TagUser, and iam:ListUserTags to confirm."""
+        value = record.to_tag_value()
+        try:
+            manager.tag_user(user_name, CONTAINMENT_TAG, value)
+        except (NotFound, DeadlineReached):
+            raise
+        except AWSIAMError as err:
+            failed = err
+        else:
+            return
+        # Outside the except block, so a failing read is not chained to the write's error.
+        if not confirm(failed, lambda: manager.list_user_tags(user_name).get(CONTAINMENT_TAG) == value):
+            progress.unconfirmed = list(active)
+            raise failed
 
     @staticmethod
     def _confirm_keys(manager: AWSIAMManager, user_name: str, unknown: list[str], progress: "_DisableProgress",

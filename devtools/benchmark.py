@@ -247,7 +247,7 @@ def truth_run(server, proxy, case, run, runs):
     proxy.reset()
     proxy.configure(latency_ms=TRUTH_LATENCY_MS, seed=run, rule=None, **TRUTH_MIX)
     parameters, entities = case.inputs(names)
-    output = run_script(case.action, parameters, CONFIG, entities, endpoint_url=proxy.url,
+    output = run_script(case.script, parameters, CONFIG, entities, endpoint_url=proxy.url,
                         deadline_seconds=truth_deadline(run, runs))
     verdict, problems = judge(names, case.claims(output, names), case.done(iam, names))
     return verdict, problems, output.state_name

@@ -275,6 +275,12 @@ def _unit(seed, key, occurrence, purpose):
 
 # An ISO 8601 date and time, with or without fractions of a second and a zone.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+# A unique ID of IAM or STS: an access key (AKIA, ASIA), a user (AIDA), a role (AROA), a group (AGPA)...
+_UNIQUE_ID = re.compile(r"\bA(?:KIA|SIA|IDA|ROA|GPA|NPA|NVA|PKA|CCA|IPA)[A-Z0-9]{12,}")
+
+
+def _made_up(value):
+    return _UNIQUE_ID.sub("<id>", _TIMESTAMP.sub("<time>", value))
 
 
 def _form(headers, body):
@@ -288,11 +294,12 @@ def _form(headers, body):
 
 def _canonical(form, body):
     # Sorted, so the same parameters are the same request whatever order a client sends them in.
-    # Timestamps are blanked: a request that carries the time it was made (a containment record's
-    # `at`, a session cut-off) must draw the same fault whichever second the run falls on, or a
-    # seeded run would meet different faults from one run to the next.
+    # Timestamps and AWS's unique IDs are blanked: a request that carries the time it was made (a
+    # containment record's `at`, a session cut-off) or an ID the account made up (an access key,
+    # a role's ID in a session deny) must draw the same fault whichever second the run falls on and
+    # whatever IDs moto handed out, or a seeded run would meet other faults from one run to the next.
     if form:
-        return "&".join(f"{name}={_TIMESTAMP.sub('<time>', value)}" for name, value in sorted(form.items()))
+        return "&".join(f"{name}={_made_up(value)}" for name, value in sorted(form.items()))
     return body.hex()
 
 

@@ -23,6 +23,8 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Managers"))
 
 import IdentityParser  # noqa: E402
+from ContainmentModels import CONTAINMENT_TAG, ContainmentRecord  # noqa: E402
+from ContainmentParser import KEYS_REASON  # noqa: E402
 from IdentityModels import ItemStatus  # noqa: E402
 
 DONE, NOT_DONE, UNKNOWN = "done", "not done", "unknown"
@@ -35,6 +37,10 @@ TRUST = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": 
 # Reasons of a per-entity JSON result that say the outcome is not known.
 _NOT_KNOWN = re.compile(r"no answer came before the platform's deadline|got no answer before the platform's deadline")
 _UNKNOWN_STATUSES = {ItemStatus.UNCONFIRMED, ItemStatus.UNANSWERED}
+# A Disable reason that says the deny policy went on before the key step stopped.
+_DENY_ADDED = KEYS_REASON.split("{detail}")[0]
+# A Disable reason that says some recorded keys may still be Active: their state is not known.
+_KEYS_NOT_KNOWN = re.compile(r"which may still be Active|check the user's access keys in AWS")
 
 
 def outcomes(lines, templates, **fields):
@@ -88,9 +94,30 @@ def _claims_from_entities(done_statuses, removed_field=None):
     return claims
 
 
+def _claims_of_containment(output, names):
+    """Disable User Access with Deactivate Access Keys, per user: (the deny policy is on, the keys
+    turned Inactive), or not known."""
+    found = {}
+    for entry in output.json_result or []:
+        result = entry.get("EntityResult", entry)
+        reason = result.get("Reason", "")
+        if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or _KEYS_NOT_KNOWN.search(reason):
+            found[result["UserName"]] = UNKNOWN
+        else:
+            deny = result["Status"] == "disabled" or reason.startswith(_DENY_ADDED)
+            found[result["UserName"]] = (deny, frozenset(result["DeactivatedKeys"]))
+    return found
+
+
 def arrange_users(iam, names):
     for name in names:
         iam.create_user(UserName=name)
+
+
+def arrange_users_with_keys(iam, names):
+    for name in names:
+        iam.create_user(UserName=name)
+        iam.create_access_key(UserName=name)
 
 
 def arrange_group_and_users(iam, names):
@@ -123,6 +150,10 @@ def entities_input(names):
     return {}, list(names)
 
 
+def keys_input(names):
+    return {"Deactivate Access Keys": "true"}, list(names)
+
+
 def _paged(iam, operation, key, **params):
     return [item for page in iam.get_paginator(operation).paginate(**params) for item in page[key]]
 
@@ -145,6 +176,22 @@ def _deny_on(iam, names):
     return {name: DENY in iam.list_user_policies(UserName=name)["PolicyNames"] for name in names}
 
 
+def _contained(iam, names):
+    """Per user: (the deny policy is on, the keys now Inactive). Every key was Active before the run,
+    so the record must list exactly the Inactive ones; a record that does not is a state no claim
+    can match."""
+    deny = _deny_on(iam, names)
+    state = {}
+    for name in names:
+        inactive = frozenset(key["AccessKeyId"] for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+                             if key["Status"] == "Inactive")
+        tags = {tag["Key"]: tag["Value"] for tag in iam.list_user_tags(UserName=name)["Tags"]}
+        record = ContainmentRecord.from_tag_value(tags[CONTAINMENT_TAG]) if CONTAINMENT_TAG in tags else None
+        recorded = frozenset(record.keys) if record else frozenset()
+        state[name] = (deny[name], inactive) if recorded == inactive else ("record lists", recorded, "inactive", inactive)
+    return state
+
+
 def _revoked(iam, names):
     return {name: REVOKE_POLICY in iam.list_role_policies(RoleName=name)["PolicyNames"] for name in names}
 
@@ -155,8 +202,13 @@ class TruthCase:
     kind: str  # what the names are: "user", "group", "role"
     arrange: Callable  # arrange(iam, names)
     inputs: Callable  # inputs(names) -> (parameters, entities)
-    claims: Callable  # claims(output, names) -> {name: DONE | NOT_DONE | UNKNOWN}
-    done: Callable  # done(iam, names) -> {name: whether the account shows the action's work}
+    claims: Callable  # claims(output, names) -> {name: DONE | NOT_DONE | UNKNOWN, or a state claimed}
+    done: Callable  # done(iam, names) -> {name: whether the account shows the action's work, or its state}
+    action_name: str | None = None  # the action run, when the case's name says more than the action
+
+    @property
+    def script(self) -> str:
+        return self.action_name or self.action
 
 
 TRUTH_CASES = [
@@ -171,6 +223,8 @@ TRUTH_CASES = [
               _claims_from_lines(IdentityParser.MEMBERSHIP_LINES["remove"], group=GROUP),
               lambda iam, names: {name: name not in _membership(iam) for name in names}),
     TruthCase("Disable User Access", "user", arrange_users, entities_input, _claims_from_entities({"disabled"}), _deny_on),
+    TruthCase("Disable User Access (keys)", "user", arrange_users_with_keys, keys_input, _claims_of_containment,
+              _contained, action_name="Disable User Access"),
     TruthCase("Enable User Access", "user", arrange_disabled_users, entities_input,
               _claims_from_entities({"enabled"}, removed_field="DenyPolicyRemoved"),
               lambda iam, names: {name: not on for name, on in _deny_on(iam, names).items()}),
@@ -187,6 +241,10 @@ def judge(names, claims, done):
         problems.append(f"claimed done but not: {', '.join(wrong)}")
     if wrong := [name for name in names if claims.get(name) == NOT_DONE and done[name]]:
         problems.append(f"done but claimed not: {', '.join(wrong)}")
+    # A case that claims a state (which keys, whether a policy is on) must claim exactly the state.
+    if wrong := [f"{name} (claimed {claims[name]}, is {done[name]})" for name in names
+                 if claims.get(name) not in (None, DONE, NOT_DONE, UNKNOWN) and claims[name] != done[name]]:
+        problems.append(f"state claimed wrongly: {', '.join(wrong)}")
     if problems:
         return "misreported", problems
     return ("unconfirmed" if UNKNOWN in claims.values() else "exact"), []

@@ -137,6 +137,40 @@ def test_a_key_update_whose_answer_was_lost_and_then_refused_is_confirmed_off(ru
     assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Inactive"}, [bob])
 
 
+def test_a_record_whose_answer_was_lost_and_then_throttled_is_confirmed_and_the_keys_turned_off(
+        run_script, fault_proxy, server_iam, bob):
+    # The record goes on before any key is touched; IAM wrote it, but its answer was lost.
+    fault_proxy.configure(rule=on_calls({"TagUser": lambda occurrence: "lost-503" if occurrence == 1 else "throttling"}))
+    out = run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    assert (results(out)[0]["Status"], results(out)[0]["DeactivatedKeys"]) == ("disabled", [bob])
+    # One ListUserTags before the deny (is a record there?), one to confirm the record went on.
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListAccessKeys", "TagUser", "ListUserTags",
+                             "UpdateAccessKey"]
+    assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Inactive"}, [bob])
+
+
+def test_a_record_that_cannot_be_confirmed_leaves_the_keys_on_and_says_the_record_may_list_them(
+        run_script, fault_proxy, server_iam, bob):
+    fault_proxy.configure(rule=on_calls({"TagUser": lambda occurrence: "lost-503" if occurrence == 1 else "throttling",
+                                         "ListUserTags": lambda occurrence: None if occurrence == 1 else "throttling"}))
+    out = run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert out.lines[-1] == ("Added deny policy to the following users in AWS IAM, but could not deactivate all of "
+                             "their access keys: bob")
+    assert results(out)[0]["DeactivatedKeys"] == []
+    assert results(out)[0]["Reason"] == (
+        "The deny policy was added, but not every Active access key was deactivated: An error occurred (Throttling) "
+        f"when calling the TagUser operation: Rate exceeded The AWSIAM-Containment tag also lists {bob}, which may "
+        "still be Active; Enable User Access only reactivates recorded keys that are Inactive.")
+    assert fault_proxy.count("UpdateAccessKey") == 0
+    # What the report warns of: the record IAM did write lists a key that is still Active.
+    assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Active"}, [bob])
+
+
 # --- The deny policy itself: a lost answer is confirmed, or reported as unconfirmed -------------
 
 LOST_THEN_THROTTLED = lambda occurrence: "lost-503" if occurrence == 1 else "throttling"  # noqa: E731

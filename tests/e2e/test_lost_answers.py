@@ -325,7 +325,7 @@ def test_under_the_fault_mix_every_report_is_exact_or_says_what_it_could_not_con
     case.arrange(server_iam, names)
     fault_proxy.configure(seed=3, throttling=0.3, unavailable=0.05, lost=0.15)
     parameters, entities = case.inputs(names)
-    out = run_script(case.action, parameters, entities, endpoint_url=fault_proxy.url, overrides=QUICK_RETRIES)
+    out = run_script(case.script, parameters, entities, endpoint_url=fault_proxy.url, overrides=QUICK_RETRIES)
     assert_clean(out)
     assert fault_proxy.faults("lost")
     verdict, problems = judge(names, case.claims(out, names), case.done(server_iam, names))

@@ -64,6 +64,10 @@ def test_the_identity_risks_bench_accepts_one_report_and_three_listings_only(cal
     ({"a": NOT_DONE, "b": DONE}, {"a": True, "b": False}, "misreported",
      ["claimed done but not: b", "done but claimed not: a"]),
     ({"a": DONE}, {"a": True, "b": False}, "misreported", ["not reported: b"]),
-], ids=["exact", "unconfirmed", "both-ways-wrong", "missing"])
+    ({"a": (True, frozenset({"K1"})), "b": UNKNOWN}, {"a": (True, frozenset({"K1"})), "b": (False, frozenset())},
+     "unconfirmed", []),
+    ({"a": (True, frozenset({"K1"})), "b": (True, frozenset())}, {"a": (True, frozenset()), "b": (True, frozenset())},
+     "misreported", ["state claimed wrongly: a (claimed (True, frozenset({'K1'})), is (True, frozenset()))"]),
+], ids=["exact", "unconfirmed", "both-ways-wrong", "missing", "state-unknown", "state-wrong"])
 def test_judge(claims, done, verdict, problems):
     assert judge(["a", "b"], claims, done) == (verdict, problems)

@@ -199,24 +199,25 @@ def test_the_same_seed_gives_the_same_faults_in_any_order(moto):
     assert faults_by_request(moto, 8, in_order) != reference
 
 
-def test_a_request_draws_the_same_fault_whatever_time_it_carries(moto):
-    """A containment record's `at` or a session cut-off is the time the run was made: a seeded run
-    must meet the same faults on another day, so the proxy draws as if the time were not there."""
-    def draws(when):
+def test_a_request_draws_the_same_fault_whatever_time_or_made_up_id_it_carries(moto):
+    """A containment record's `at` or a session cut-off is the time the run was made, and the keys
+    it lists are IDs moto made up: a seeded run must meet the same faults on another day and with
+    other IDs, so the proxy draws as if neither were there."""
+    def draws(when, key):
         moto.reset_state()
         with FaultProxy(moto.url, seed=5, **MIX) as proxy:
             iam = client(proxy.url)
             for name in NAMES:
                 for _ in range(2):
                     try:
-                        iam.tag_user(UserName=name, Tags=[{"Key": "AWSIAMContainment", "Value": f'{{"at": "{when}"}}'}])
+                        iam.tag_user(UserName=name, Tags=[{"Key": "AWSIAM-Containment", "Value": f"keys={key} at={when}"}])
                     except (ClientError, ConnectionClosedError):
                         pass
             return [request.fault for request in proxy.log]
 
-    reference = draws("2026-12-04T13:24:43")
-    assert draws("2027-01-31T23:59:59") == reference
-    assert draws("2026-12-04T13:24:43.250000+00:00") == reference
+    reference = draws("2026-12-04T13:24:43Z", "AKIARZPUZDIKDCJ5UFVU")
+    assert draws("2027-01-31T23:59:59Z", "AKIARZPUZDIKDCJ5UFVU") == reference
+    assert draws("2026-12-04T13:24:43.250000+00:00", "AKIAQWERTYUIOPASDFGH") == reference
     assert len(set(reference)) > 1
 
 
