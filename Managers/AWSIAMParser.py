@@ -92,7 +92,8 @@ def deadline_reason(error: DeadlineReached, changes_made: list[str]) -> str:
     return f"{cut} No change was made in AWS."
 
 
-def unconfirmed_line(names, attempt: str) -> list[str]:
-    """The line naming the unconfirmed items, or none when there are none."""
+def unconfirmed_line(names, attempt: str, template: str = UNCONFIRMED) -> list[str]:
+    """The line naming the unconfirmed items, or none when there are none. `template` is UNCONFIRMED
+    as worded for another service than IAM."""
     names = list(names)
-    return [UNCONFIRMED.format(names=join_names(names), attempt=attempt)] if names else []
+    return [template.format(names=join_names(names), attempt=attempt)] if names else []

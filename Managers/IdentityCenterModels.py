@@ -211,6 +211,8 @@ class DisableStatus(StrEnum):
     NOT_FOUND = "not_found"
     NO_ACCESS = "no_access"  # the user reaches no permission set: there is nothing to deny
     FAILED = "failed"
+    # A write's or a provisioning's answer was lost, and no read could tell whether it took effect.
+    UNCONFIRMED = "unconfirmed"
 
 
 class EnableStatus(StrEnum):
@@ -218,6 +220,7 @@ class EnableStatus(StrEnum):
     NOT_DISABLED = "not_disabled"
     NOT_FOUND = "not_found"
     FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"  # as DisableStatus.UNCONFIRMED
 
 
 class EnrichStatus(StrEnum):
@@ -238,6 +241,9 @@ class Cause(StrEnum):
     STATEMENT_CHANGED = "statement_changed"
     POLICY_TOO_LARGE = "policy_too_large"
     PROVISIONING_FAILED = "provisioning_failed"
+    # The answer was lost and no read could settle it: the set is neither done nor failed.
+    WRITE_UNCONFIRMED = "write_unconfirmed"  # the inline policy's write, so nothing was provisioned
+    PROVISIONING_UNCONFIRMED = "provisioning_unconfirmed"  # the write is confirmed, its provisioning not
 
 
 CAUSE_OF_PROBLEM = {PolicyProblem.NOT_JSON: Cause.POLICY_NOT_JSON,
@@ -279,7 +285,7 @@ class Reach:
 class SetChange:
     """What a run did to one permission set. `users` are the user IDs now in its statement
     (Disable) or taken out of it (Enable); `left_out` the users of Disable whose ID would not fit.
-    `cause` or `error` is why the set failed for all its other users."""
+    `cause` or `error` is why the set failed for all its other users, or why it is unconfirmed."""
 
     arn: str
     name: str | None
@@ -291,8 +297,12 @@ class SetChange:
     provisioning: Provisioning | None = None
 
     @property
+    def unconfirmed(self) -> bool:
+        return self.cause in (Cause.WRITE_UNCONFIRMED, Cause.PROVISIONING_UNCONFIRMED)
+
+    @property
     def failed(self) -> bool:
-        return self.cause is not None or self.error is not None
+        return not self.unconfirmed and (self.cause is not None or self.error is not None)
 
     def failed_for(self, user_id: str) -> bool:
         return self.failed or user_id in self.left_out
@@ -324,7 +334,8 @@ class Profile:
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one entity in one of the three actions. A user's own failure is `cause`
-    or `error`; a failure in its permission sets is in `set_failures`."""
+    or `error`; a failure in its permission sets is in `set_failures`, a set whose change could not
+    be confirmed in `unconfirmed_sets`."""
 
     identifier: str
     status: StrEnum
@@ -332,6 +343,7 @@ class Outcome:
     user_name: str | None = None
     permission_sets: tuple[str, ...] = ()  # names: now denied (Disable), released (Enable)
     set_failures: tuple[SetChange, ...] = ()
+    unconfirmed_sets: tuple[SetChange, ...] = ()
     in_progress: tuple[str, ...] = ()  # names of the sets whose provisioning is still under way
     cause: Cause | None = None
     error: Exception | None = field(default=None, compare=False)

@@ -3,7 +3,7 @@ Center User Access. Pure functions of the run's outcomes."""
 
 from ActionResults import ActionResult, EntityEnrichment, Table
 from AWSIAMConstants import ActionSpec
-from AWSIAMParser import denied_on_every_item, items_result, join_names
+from AWSIAMParser import denied_on_every_item, items_result, join_names, unconfirmed_line
 from ConnectionSettings import IDENTITY_CENTER_REGION
 from ContainmentModels import DisableCause
 from ContainmentParser import NO_USER_ENTITIES
@@ -48,6 +48,23 @@ SET_REASONS = {
 POLICY_TOO_LARGE = (f"adding the user's ID would take its inline policy past AWS's limit of "
                     f"{MAX_INLINE_POLICY_LENGTH:,} characters, so it was not added.")
 PROVISIONING_FAILED = "the inline policy was written, but AWS failed to provision it: {reason}"
+# A set whose change may have taken effect, but no read could confirm it (see AWSIAMParser.UNCONFIRMED).
+UNCONFIRMED = "Could not confirm the following in IAM Identity Center, check them there: {names} ({attempt})"
+PROVISIONING_UNCONFIRMED = (
+    "the inline policy was written, but Identity Center's answer to provisioning it was lost: check the provisioning "
+    "status of the permission set in AWS, and provision it to its accounts there if it did not start."
+)
+# Running the action again would find nothing to write, and so provision nothing: hence "provision it there".
+WRITE_UNCONFIRMED = {
+    DisableStatus: (f"Identity Center's answer to adding the user's ID to the {CONTAINMENT_SID} statement was lost, and "
+                    "no read could confirm whether it took effect, so the permission set was not provisioned. Check its "
+                    "inline policy in AWS: if the statement lists the user's ID, provision the permission set to its "
+                    "accounts there; if not, run the action again."),
+    EnableStatus: (f"Identity Center's answer to removing the user's ID from the {CONTAINMENT_SID} statement was lost, "
+                   "and no read could confirm whether it took effect, so the permission set was not provisioned. Check "
+                   "its inline policy in AWS: if the statement no longer lists the user's ID, provision the permission "
+                   "set to its accounts there; if it does, run the action again."),
+}
 NOT_PROVISIONED = "the inline policy was written, but not provisioned: {error}"
 SET_FAILURE = "Permission set {name}: {reason}"
 
@@ -63,18 +80,23 @@ def _names(pairs, status) -> list[str]:
 
 
 def _reason(outcome: Outcome) -> str:
-    if outcome.set_failures:
-        parts = [SET_FAILURE.format(name=change.name or change.arn, reason=_set_reason(change, outcome.user_id))
-                 for change in outcome.set_failures]
+    changes = (*outcome.set_failures, *outcome.unconfirmed_sets)
+    if changes:
+        parts = [SET_FAILURE.format(name=change.name or change.arn, reason=_set_reason(change, outcome))
+                 for change in changes]
         if outcome.cause is not None:
             parts.append(REASONS[outcome.cause])
         return " ".join(parts)
     return str(outcome.error) if outcome.error else REASONS[outcome.cause]
 
 
-def _set_reason(change: SetChange, user_id: str | None) -> str:
-    if not change.failed and user_id in change.left_out:
+def _set_reason(change: SetChange, outcome: Outcome) -> str:
+    if not change.failed and outcome.user_id in change.left_out:
         return POLICY_TOO_LARGE
+    if change.cause is Cause.WRITE_UNCONFIRMED:
+        return WRITE_UNCONFIRMED[type(outcome.status)]
+    if change.cause is Cause.PROVISIONING_UNCONFIRMED:
+        return PROVISIONING_UNCONFIRMED
     if change.cause is Cause.PROVISIONING_FAILED:
         return PROVISIONING_FAILED.format(reason=change.provisioning.failure_reason or change.provisioning.status)
     if change.error is not None:
@@ -85,7 +107,8 @@ def _set_reason(change: SetChange, user_id: str | None) -> str:
 def _entity_json(entity_id: str, outcome: Outcome, success) -> dict:
     result = {"UserName": outcome.user_name, "UserId": outcome.user_id, "Status": outcome.status.value,
               "PermissionSets": list(outcome.permission_sets)}
-    if outcome.status is not success and (outcome.cause or outcome.error or outcome.set_failures):
+    if outcome.status is not success and (outcome.cause or outcome.error or outcome.set_failures
+                                          or outcome.unconfirmed_sets):
         result["Reason"] = _reason(outcome)
     return {"Entity": entity_id, "EntityResult": result}
 
@@ -105,6 +128,12 @@ NO_ACCESS = ("The following users in IAM Identity Center reach no permission set
              "to deny: {names}")
 NOT_DISABLED_LINE = "Action wasn't able to deny access to the following users in IAM Identity Center: {names}"
 NO_ACCESS_REASON = "The user reaches no permission set in any account, directly or through a group."
+# What was attempted for an unconfirmed user, by what is unconfirmed in one of its permission sets.
+DENY_ATTEMPTED = {
+    Cause.WRITE_UNCONFIRMED: f"the request to add them to the {CONTAINMENT_SID} statement of a permission set may have "
+                             "taken effect",
+    Cause.PROVISIONING_UNCONFIRMED: "the request to provision a permission set that now denies them may have taken effect",
+}
 
 
 def disable_result(entity_ids: list[str], run: Run | None) -> ActionResult:
@@ -112,14 +141,15 @@ def disable_result(entity_ids: list[str], run: Run | None) -> ActionResult:
     return _access_result(DISABLE_IC_USER_ACCESS, entity_ids, run, DisableStatus.DISABLED, (
         (DISABLED, DisableStatus.DISABLED), (IN_PROGRESS, None), (NO_ACCESS, DisableStatus.NO_ACCESS),
         (NOT_FOUND, DisableStatus.NOT_FOUND), (NOT_DISABLED_LINE, DisableStatus.FAILED),
-    ), {DisableStatus.NO_ACCESS: NO_ACCESS_REASON})
+    ), {DisableStatus.NO_ACCESS: NO_ACCESS_REASON}, DENY_ATTEMPTED)
 
 
 def _access_result(spec: ActionSpec, entity_ids: list[str], run: Run | None, done, lines_by_status,
-                   reasons: dict) -> ActionResult:
+                   reasons: dict, attempts: dict) -> ActionResult:
     """Disable's and Enable's result: a line per status that occurred, in `lines_by_status` order
-    (None stands for the provisioning line), a JSON entry per entity, and the result rule of
-    Disable and Enable User Access."""
+    (None stands for the provisioning line), then a line per kind of unconfirmed change (`attempts`),
+    a JSON entry per entity, and the result rule of Disable and Enable User Access: an unconfirmed
+    user neither fails the action nor counts as done."""
     if run is None:
         return ActionResult(NO_USER_ENTITIES, success=False, json_result=[])
     if run.no_instance:
@@ -130,6 +160,10 @@ def _access_result(spec: ActionSpec, entity_ids: list[str], run: Run | None, don
         names = _in_progress(run.outcomes) if status is None else _names(pairs, status)
         if names:
             lines.append(template.format(names=join_names(names)))
+    unconfirmed = [o for o in run.outcomes if o.status is type(done).UNCONFIRMED]
+    for cause, attempt in attempts.items():
+        names = [o.user_name for o in unconfirmed if any(change.cause is cause for change in o.unconfirmed_sets)]
+        lines += unconfirmed_line(names, attempt, UNCONFIRMED)
     json_result = []
     for entity_id, outcome in pairs:
         entry = _entity_json(entity_id, outcome, done)
@@ -149,13 +183,19 @@ ENABLED = ("Successfully removed the following users from the deny statement of 
 NOT_DISABLED = "The following users in IAM Identity Center were not disabled, so there was nothing to restore: {names}"
 NOT_RESTORED = "Action wasn't able to restore the access of the following users in IAM Identity Center: {names}"
 NOTHING_TO_RESTORE = f"No permission set's {CONTAINMENT_SID} statement lists the user."
+RELEASE_ATTEMPTED = {
+    Cause.WRITE_UNCONFIRMED: f"the request to remove them from the {CONTAINMENT_SID} statement of a permission set may "
+                             "have taken effect",
+    Cause.PROVISIONING_UNCONFIRMED: "the request to provision a permission set that no longer denies them may have taken "
+                                    "effect",
+}
 
 
 def enable_result(entity_ids: list[str], run: Run | None) -> ActionResult:
     return _access_result(ENABLE_IC_USER_ACCESS, entity_ids, run, EnableStatus.ENABLED, (
         (ENABLED, EnableStatus.ENABLED), (IN_PROGRESS, None), (NOT_DISABLED, EnableStatus.NOT_DISABLED),
         (NOT_FOUND, EnableStatus.NOT_FOUND), (NOT_RESTORED, EnableStatus.FAILED),
-    ), {EnableStatus.NOT_DISABLED: NOTHING_TO_RESTORE})
+    ), {EnableStatus.NOT_DISABLED: NOTHING_TO_RESTORE}, RELEASE_ATTEMPTED)
 
 
 # --- Enrich Identity Center User ---------------------------------------------------------------------

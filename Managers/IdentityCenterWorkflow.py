@@ -8,13 +8,15 @@ asked once per user and once per group per run, however many entities name them.
 
 Disable and Enable then work per permission set, on the engine again, so that a set reached by
 several users of the run is read, written and provisioned once with all of their IDs. A user's
-report is put together from the sets it reaches; a set that failed fails each of its users."""
+report is put together from the sets it reaches; a set that failed fails each of its users, and a
+set whose write or provisioning lost its answer, and that no read could settle, leaves them
+unconfirmed (never failed: the change may be in place)."""
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
-from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, InvalidInput, NotFound
+from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, InvalidInput, NotFound, confirm, may_have_taken_effect
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Once, Settlement, Unsettled
 from IdentityCenterModels import (
@@ -192,24 +194,55 @@ class IdentityCenter:
         if not fit:
             # Everyone is denied already (or nobody fits): no write, no provisioning.
             return SetChange(arn, name, tuple(already), left_out=tuple(left_out))
-        document = policy.with_ids(fit)
+        document, listed = policy.with_ids(fit), (*already, *fit)
         return self._changed(arn, name, lambda: self.manager.put_inline_policy_to_permission_set(
-            self.instance.arn, arn, document), (*already, *fit), tuple(left_out))
+            self.instance.arn, arn, document), lambda after: set(listed) <= set(after.contained_ids),
+            listed, tuple(left_out))
 
-    def _changed(self, arn: str, name: str, write: Callable[[], None], users: tuple[str, ...],
-                 left_out: tuple[str, ...] = ()) -> SetChange:
-        """`write` the inline policy, then provision the set to every account it is provisioned to."""
-        wrote = False
+    def _changed(self, arn: str, name: str, write: Callable[[], None], took_effect: Callable[[InlinePolicy], bool],
+                 users: tuple[str, ...], left_out: tuple[str, ...] = ()) -> SetChange:
+        """`write` the inline policy, then provision the set to every account it is provisioned to.
+        `took_effect` tells from the policy read back whether a write whose answer was lost is done."""
+        change = SetChange(arn, name, users, left_out=left_out)
+        try:
+            if not self._written(arn, write, took_effect):
+                # Whether the policy changed is unknown, so provisioning could push either version.
+                return replace(change, cause=Cause.WRITE_UNCONFIRMED)
+        except AWSIAMError as err:
+            return _failed(change, err)
+        change = replace(change, wrote=True)
+        try:
+            provisioning = self.manager.provision_permission_set(self.instance.arn, arn)
+        except AWSIAMError as err:
+            if may_have_taken_effect(err):
+                # Provisioning may have started, and no read can tell: the request ID that
+                # DescribePermissionSetProvisioningStatus needs was in the answer that was lost.
+                return replace(change, cause=Cause.PROVISIONING_UNCONFIRMED)
+            return _failed(change, err)
+        return replace(change, cause=Cause.PROVISIONING_FAILED if provisioning.failed else None,
+                       provisioning=provisioning)
+
+    def _written(self, arn: str, write: Callable[[], None], took_effect: Callable[[InlinePolicy], bool]) -> bool:
+        """True once `write` is known to have taken effect; False when its answer was lost and the
+        one confirming read (sso:GetInlinePolicyForPermissionSet) could not be made. Raises the
+        write's error when it cannot have taken effect, or when the read shows it did not."""
         try:
             write()
-            wrote = True
-            provisioning = self.manager.provision_permission_set(self.instance.arn, arn)
-        except RUN_STOPPERS:
-            raise
         except AWSIAMError as err:
-            return SetChange(arn, name, users, wrote, left_out, error=err)
-        cause = Cause.PROVISIONING_FAILED if provisioning.failed else None
-        return SetChange(arn, name, users, True, left_out, cause=cause, provisioning=provisioning)
+            # Even a ConnectionFailure: a connection lost after the request went out may hide a
+            # write that took effect, so it is confirmed (or left unconfirmed) before it stops the run.
+            failed = err
+        else:
+            return True
+        # Outside the except block, so a failing read is not chained to the write's error.
+        return confirm(failed, lambda: self._reads_back(arn, took_effect))
+
+    def _reads_back(self, arn: str, took_effect: Callable[[InlinePolicy], bool]) -> bool:
+        try:
+            policy = InlinePolicy(self.manager.get_inline_policy_for_permission_set(self.instance.arn, arn))
+        except UnreadablePolicy:
+            return False  # this run writes only policies it can read: this one is not its write
+        return took_effect(policy)
 
     # --- Enable Identity Center User Access ----------------------------------------------------
 
@@ -264,9 +297,9 @@ class IdentityCenter:
         if document is None:
             # Nothing else was in the policy: delete it rather than write an empty one.
             return self._changed(arn, name, lambda: self.manager.delete_inline_policy_from_permission_set(
-                self.instance.arn, arn), removed)
+                self.instance.arn, arn), lambda after: not after.existed, removed)
         return self._changed(arn, name, lambda: self.manager.put_inline_policy_to_permission_set(
-            self.instance.arn, arn, document), removed)
+            self.instance.arn, arn, document), lambda after: not set(removed) & set(after.contained_ids), removed)
 
     # --- Shared steps ----------------------------------------------------------------------------
 
@@ -389,6 +422,13 @@ def _unsettled_cause(stopped: BaseException) -> Cause:
     return Cause.OUT_OF_TIME if isinstance(stopped, DeadlineReached) else Cause.NOT_ATTEMPTED
 
 
+def _failed(change: SetChange, error: AWSIAMError) -> SetChange:
+    """The set failed with `error`, unless it is an error that stops the whole run."""
+    if isinstance(error, RUN_STOPPERS):
+        raise error
+    return replace(change, error=error)
+
+
 def _not_reached(arn: str, stopped: BaseException | None) -> SetChange:
     return SetChange(arn, None, cause=_unsettled_cause(stopped) if stopped else Cause.NOT_ATTEMPTED)
 
@@ -399,27 +439,35 @@ def _disable_outcome(lookup: str, found: _Found, changes: dict[str, SetChange], 
     if not arns:
         return Outcome(lookup, DisableStatus.NO_ACCESS, user_id, name)
     sets = [changes.get(arn) or _not_reached(arn, stopped) for arn in arns]
-    failures = tuple(change for change in sets if change.failed_for(user_id))
-    done = [change for change in sets if not change.failed_for(user_id)]
-    return Outcome(lookup, DisableStatus.FAILED if failures else DisableStatus.DISABLED, user_id, name,
-                   permission_sets=tuple(change.name for change in done), set_failures=failures,
-                   in_progress=_in_progress(done))
+    failures, unconfirmed, done = _split(sets, user_id)
+    status = DisableStatus.FAILED if failures else DisableStatus.UNCONFIRMED if unconfirmed else DisableStatus.DISABLED
+    return Outcome(lookup, status, user_id, name, permission_sets=tuple(change.name for change in done),
+                   set_failures=failures, unconfirmed_sets=unconfirmed, in_progress=_in_progress(done))
 
 
 def _enable_outcome(lookup: str, found: _Found, changes: dict[str, SetChange], stopped: BaseException | None) -> Outcome:
     user_id, name = found.user.user_id, found.user.name
     sets = [change for change in changes.values() if user_id in change.users]
-    failures = tuple(change for change in sets if change.failed)
-    done = [change for change in sets if not change.failed]
+    failures, unconfirmed, done = _split(sets, user_id)
     released = tuple(change.name for change in done)
     if stopped is not None and not failures:
         # Not every permission set was looked at: the user may still be listed in one of them.
         return Outcome(lookup, EnableStatus.FAILED, user_id, name, released, cause=_unsettled_cause(stopped),
-                       in_progress=_in_progress(done))
+                       unconfirmed_sets=unconfirmed, in_progress=_in_progress(done))
     if not sets:
         return Outcome(lookup, EnableStatus.NOT_DISABLED, user_id, name)
-    return Outcome(lookup, EnableStatus.FAILED if failures else EnableStatus.ENABLED, user_id, name, released,
-                   set_failures=failures, in_progress=_in_progress(done))
+    status = EnableStatus.FAILED if failures else EnableStatus.UNCONFIRMED if unconfirmed else EnableStatus.ENABLED
+    return Outcome(lookup, status, user_id, name, released, set_failures=failures, unconfirmed_sets=unconfirmed,
+                   in_progress=_in_progress(done))
+
+
+def _split(sets: list[SetChange], user_id: str) -> tuple[tuple[SetChange, ...], tuple[SetChange, ...], list[SetChange]]:
+    """A user's permission sets: those that failed for it, those whose change is unconfirmed, and
+    those done. An unconfirmed set is neither: it must be checked in AWS."""
+    failures = tuple(change for change in sets if change.failed_for(user_id))
+    unconfirmed = tuple(change for change in sets if change.unconfirmed and not change.failed_for(user_id))
+    done = [change for change in sets if not change.failed_for(user_id) and not change.unconfirmed]
+    return failures, unconfirmed, done
 
 
 def _in_progress(changes: list[SetChange]) -> tuple[str, ...]:
@@ -437,4 +485,6 @@ def _set_in_words(item: ItemRun) -> str:
         return item.settlement.value.replace("_", " ")
     if not isinstance(item.value, SetChange):
         return "read"
+    if item.value.unconfirmed:
+        return "unconfirmed"
     return "failed" if item.value.failed else ("written" if item.value.wrote else "unchanged")

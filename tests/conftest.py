@@ -207,35 +207,118 @@ _LOST_ANSWER = (b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08
                 b"<RequestId>lost</RequestId></ErrorResponse>")
 
 
+def _answer_attempts(monkeypatch, answer) -> None:
+    """Every client the manager builds asks `answer(protocol, operation, request, event_name)` before
+    each attempt goes out; a response it returns stands in for AWS's, an exception it raises is
+    what the attempt met, None lets the attempt reach moto."""
+    import AWSIAMManager
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    original = AWSIAMManager._new_client
+    moto_answers = BotocoreStubber.__call__
+
+    def moto_unless_answered(stubber, event_name, request, **kwargs):
+        # botocore hands before-send to every handler, moto's too, even after one has answered:
+        # an attempt answered here must not reach moto as well.
+        return None if getattr(request, "answered_by_test", False) else moto_answers(stubber, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", moto_unless_answered)
+
+    def client_answering(service, **kwargs):
+        client = original(service, **kwargs)
+        protocol = client.meta.service_model.protocol
+
+        def before_send(request, event_name, **_):
+            response = answer(protocol, event_name.rsplit(".", 1)[-1], request, event_name)
+            request.answered_by_test = response is not None
+            return response
+
+        client.meta.events.register_first(f"before-send.{service}", before_send)
+        return client
+
+    monkeypatch.setattr(AWSIAMManager, "_new_client", client_answering)
+
+
+def _carried_out(request, event_name) -> None:
+    """moto does the attempt's work; its answer is dropped."""
+    from moto.core.models import botocore_stubber
+
+    botocore_stubber(event_name=event_name, request=request)
+
+
+def _answer(request, status: int, body: bytes):
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+
+    return AWSResponse(request.url, status, {}, MockRawResponse(body))
+
+
+def _refusal(protocol: str, kind: str) -> tuple[int, bytes]:
+    """A throttling or access-denied answer, as the service's protocol words it."""
+    code, status, message = {"throttled": ("Throttling", 400, "Rate exceeded"),
+                             "denied": ("AccessDenied", 403, "User is not authorized to perform this action")}[kind]
+    if protocol == "json":
+        return status, json.dumps({"__type": f"{code}Exception", "message": message}).encode()
+    return status, (f'<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>'
+                    '<RequestId>refused</RequestId></ErrorResponse>').encode()
+
+
 @pytest.fixture
 def lost_answers(run_action, monkeypatch):
     """lost_answers("DeleteUserPolicy", ...): the first attempt of each named operation takes effect
     in moto, but its answer is replaced by a 500, as when IAM's answer is lost on the way back.
     botocore then retries, and the retry meets the work already done."""
-    import AWSIAMManager
-    from botocore.awsrequest import AWSResponse
-    from moto.core.botocore_stubber import MockRawResponse
-    from moto.core.models import botocore_stubber
-
     pending: set[str] = set()
-    original = AWSIAMManager._new_client
 
-    def client_losing_answers(service, **kwargs):
-        client = original(service, **kwargs)
+    def answer(protocol, operation, request, event_name):
+        if operation in pending:
+            pending.discard(operation)
+            _carried_out(request, event_name)
+            return _answer(request, 500, _LOST_ANSWER)
+        return None
 
-        def lose(request, event_name, **_):
-            operation = event_name.rsplit(".", 1)[-1]
-            if operation in pending:
-                pending.discard(operation)
-                botocore_stubber(event_name=event_name, request=request)  # moto does the work
-                return AWSResponse(request.url, 500, {}, MockRawResponse(_LOST_ANSWER))
-            return None
-
-        client.meta.events.register_first(f"before-send.{service}", lose)
-        return client
-
-    monkeypatch.setattr(AWSIAMManager, "_new_client", client_losing_answers)
+    _answer_attempts(monkeypatch, answer)
     return lambda *operations: pending.update(operations)
+
+
+@pytest.fixture
+def faults(run_action, monkeypatch):
+    """faults("PutInlinePolicyToPermissionSet", "lost", "throttled", "throttled"): the attempts of
+    that operation, in order, meet these faults; its later attempts reach moto as usual.
+    - lost: moto carries the attempt out, but its answer is a 500, as when AWS's answer is lost;
+    - dropped: moto carries it out, then the connection drops before the answer;
+    - throttled, denied: refused before reaching moto, in the service's own error words;
+    - ok: reaches moto as usual (to let an earlier call of the operation through).
+    Retries are quick here, 3 attempts per call without backoff, so "lost", "throttled",
+    "throttled" is a call whose retries ran out. `faults.attempts` lists every attempt's operation."""
+    import AWSIAMManager
+    from botocore.exceptions import ConnectionClosedError
+
+    monkeypatch.setattr(AWSIAMManager, "MAX_ATTEMPTS", 3)
+    monkeypatch.setattr(AWSIAMManager, "RETRY_BASE_SECONDS", 0.0)
+    script: dict[str, list[str]] = {}
+    lock = threading.Lock()
+
+    def answer(protocol, operation, request, event_name):
+        with lock:
+            attempts.append(operation)
+            fault = script[operation].pop(0) if script.get(operation) else "ok"
+        if fault in ("lost", "dropped"):
+            _carried_out(request, event_name)
+            if fault == "dropped":
+                raise ConnectionClosedError(endpoint_url=request.url)
+            return _answer(request, 500, _LOST_ANSWER)
+        return None if fault == "ok" else _answer(request, *_refusal(protocol, fault))
+
+    _answer_attempts(monkeypatch, answer)
+
+    class Faults:
+        def __call__(self, operation: str, *kinds: str) -> None:
+            script.setdefault(operation, []).extend(kinds)
+
+    faults = Faults()
+    faults.attempts = attempts = []
+    return faults
 
 
 @pytest.fixture
