@@ -278,6 +278,10 @@ MESSAGES = {"connection.md": [
     rendered(ic.SET_FAILURE, name="<name>", reason=ic.POLICY_TOO_LARGE),
     rendered(ic.SET_FAILURE, name="<name>", reason=rendered(ic.PROVISIONING_FAILED, reason="<AWS's reason>")),
     rendered(ic.SET_FAILURE, name="<name>", reason=rendered(ic.NOT_PROVISIONED, error="<error>")),
+    *(rendered(ic.SET_FAILURE, name="<name>", reason=reason)
+      for reason in (*ic.WRITE_UNCONFIRMED.values(), ic.PROVISIONING_UNCONFIRMED)),
+    *(rendered(ic.UNCONFIRMED, names="<user names>", attempt=attempt)
+      for attempt in (*ic.DENY_ATTEMPTED.values(), *ic.RELEASE_ATTEMPTED.values())),
     rendered(ic.DISABLED, names="<user names>"),
     rendered(ic.NO_ACCESS, names="<user names>"),
     rendered(ic.NOT_FOUND, names="<entity identifiers>"),
@@ -333,6 +337,9 @@ def test_the_bulk_runs_page_quotes_the_unconfirmed_line_and_its_rule():
     bulk_runs = read("docs/bulk-runs.md")
     assert f"`{rendered(UNCONFIRMED, names='<names>', attempt='<what was attempted>')}`" in bulk_runs
     assert "value counts only confirmed successes" in bulk_runs
+    # Identity Center's line is the same but for the service it names.
+    assert ic.UNCONFIRMED == UNCONFIRMED.replace("in AWS IAM", "in IAM Identity Center")
+    assert "`in IAM Identity Center` instead of `in AWS IAM`" in bulk_runs
 
 
 def test_enrich_user_points_to_the_reasons_it_shares_with_disable_user_access():
