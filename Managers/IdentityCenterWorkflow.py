@@ -230,7 +230,8 @@ class IdentityCenter:
             write()
         except AWSIAMError as err:
             # Even a ConnectionFailure: a connection lost after the request went out may hide a
-            # write that took effect, so it is confirmed (or left unconfirmed) before it stops the run.
+            # write that took effect, so it is confirmed (or left unconfirmed) instead of stopping
+            # the run; one lost before the request went out still stops it (confirm re-raises it).
             failed = err
         else:
             return True
