@@ -44,6 +44,12 @@ MARY_LOOKUP = ["ListInstances", "GetUserId", "ListGroupMembershipsForMember", "L
                "ListAccountAssignmentsForPrincipal", "DescribePermissionSet", GET]
 
 
+@pytest.fixture
+def one_at_a_time(monkeypatch):
+    """One permission set at a time, so that the scripted faults meet the calls in a known order."""
+    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+
+
 def test_a_put_whose_answer_was_lost_then_throttled_out_is_confirmed_and_provisioned(run_action, org, faults):
     faults(PUT, *LOST_THEN_THROTTLED)
     out = run_action(DISABLE, entities=["mary"], config=IC_CONFIG)
@@ -69,9 +75,8 @@ def test_a_put_whose_connection_dropped_after_it_went_out_is_confirmed_not_a_sto
 
 
 def test_a_lost_put_whose_confirming_read_is_throttled_is_unconfirmed_and_not_provisioned(run_action, org, faults,
-                                                                                         monkeypatch):
-    # One set at a time: Developer (jdoe's own) is written as usual, ReadOnly (the group's) loses its answer.
-    monkeypatch.setattr(BulkEngine, "MAX_WORKERS", 1)
+                                                                                         one_at_a_time):
+    # Developer (jdoe's own set) is written as usual; ReadOnly (the group's) loses its answer.
     faults(PUT, "ok", *LOST_THEN_THROTTLED)
     faults(GET, "ok", "ok", *THROTTLED_OUT)
     out = run_action(DISABLE, entities=["jdoe", "mary"], config=IC_CONFIG)
@@ -90,7 +95,7 @@ def test_a_lost_put_whose_confirming_read_is_throttled_is_unconfirmed_and_not_pr
     assert org.policy(org.developer) == only_statement(org.jdoe)
 
 
-def test_a_lost_delete_on_enable_is_confirmed_and_the_user_enabled(run_action, org, faults):
+def test_a_lost_delete_on_enable_is_confirmed_and_the_user_enabled(run_action, org, faults, one_at_a_time):
     org.sso.put_inline_policy_to_permission_set(InstanceArn=org.arn, PermissionSetArn=org.developer,
                                                 InlinePolicy=json.dumps(only_statement(org.jdoe)))
     faults(DELETE, *LOST_THEN_THROTTLED)
@@ -105,7 +110,7 @@ def test_a_lost_delete_on_enable_is_confirmed_and_the_user_enabled(run_action, o
     assert org.policy(org.developer) is None
 
 
-def test_a_lost_delete_whose_confirming_read_is_throttled_is_unconfirmed(run_action, org, faults):
+def test_a_lost_delete_whose_confirming_read_is_throttled_is_unconfirmed(run_action, org, faults, one_at_a_time):
     org.sso.put_inline_policy_to_permission_set(InstanceArn=org.arn, PermissionSetArn=org.developer,
                                                 InlinePolicy=json.dumps(only_statement(org.jdoe)))
     faults(DELETE, *LOST_THEN_THROTTLED)
