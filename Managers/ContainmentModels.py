@@ -186,6 +186,7 @@ class EnableOutcome:
     absent_keys: tuple[str, ...] = ()  # recorded keys the user does not hold (deleted, or never the user's)
     revoked_before: str | None = None  # Recover: the cut-off written on the user (RECORD_TIME_FORMAT)
     kept_inactive: tuple[str, ...] = ()  # Recover: the recorded keys, left as containment left them
+    unconfirmed_keys: tuple[str, ...] = ()  # keys whose reactivation no read could confirm: maybe Active
 
 
 @dataclass(frozen=True)

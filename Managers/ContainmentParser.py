@@ -197,6 +197,10 @@ KEYS_NOT_ALL_BACK = (
     "{deny}, but not every recorded access key was reactivated: {error}. The {tag} tag was kept, so running the "
     "action again finishes the restore."
 )
+KEYS_MAYBE_BACK = (
+    " IAM's answer to reactivating {keys} was lost, and no read could confirm whether it took effect: check the "
+    "user's access keys in AWS."
+)
 TAG_NOT_REMOVED = "Access was restored, but the {tag} tag could not be removed: {error}"
 TAG_UNREADABLE = (
     "The {tag} tag does not hold a record this integration wrote ({value}), so no access key was reactivated and "
@@ -297,7 +301,8 @@ def _enable_reason(outcome: EnableOutcome) -> str:
     if outcome.step is EnableStep.DENY_POLICY and outcome.revoked_before:
         return DENY_NOT_REMOVED.format(time=outcome.revoked_before, error=outcome.error)
     if outcome.step is EnableStep.KEYS:
-        return KEYS_NOT_ALL_BACK.format(deny=deny, error=outcome.error, tag=CONTAINMENT_TAG)
+        maybe_back = KEYS_MAYBE_BACK.format(keys=join_names(outcome.unconfirmed_keys)) if outcome.unconfirmed_keys else ""
+        return KEYS_NOT_ALL_BACK.format(deny=deny, error=outcome.error, tag=CONTAINMENT_TAG) + maybe_back
     if outcome.step is EnableStep.TAG:
         return TAG_NOT_REMOVED.format(tag=CONTAINMENT_TAG, error=outcome.error)
     # Not found, not reached, or the deny policy's own deletion refused: nothing was changed.

@@ -390,6 +390,7 @@ class Containment:
         # A recorded key the user does not hold was deleted since, or was never the user's (someone
         # edited the tag): either way it is not this user's to turn on.
         state.absent = [key_id for key_id in record.keys if key_id not in {key.id for key in keys}]
+        maybe_back: list[tuple[str, AWSIAMError]] = []
         for key_id in record.keys:
             if key_id not in inactive:
                 continue
@@ -397,13 +398,43 @@ class Containment:
                 manager.update_access_key(user_name, key_id, active=True)
             except NotFound:
                 continue  # deleted since the listing
-            except RUN_STOPPERS:
+            except DeadlineReached:
                 raise
             except AWSIAMError as err:
-                if state.error is None:
+                # Even a lost connection may hide an update IAM carried out: a read tells, below.
+                if err.maybe_applied:
+                    maybe_back.append((key_id, err))
+                elif isinstance(err, RUN_STOPPERS):
+                    raise
+                elif state.error is None:
                     state.error = err
                 continue
             state.reactivated.append(key_id)
+        if maybe_back:
+            self._confirm_reactivated(manager, user_name, record, maybe_back, state)
+
+    @staticmethod
+    def _confirm_reactivated(manager: AWSIAMManager, user_name: str, record: ContainmentRecord,
+                             maybe_back: list[tuple[str, AWSIAMError]], state: "_EnableProgress") -> None:
+        """One ListAccessKeys sorts the keys whose update may have taken effect: an Active one was
+        reactivated; an Inactive one failed with its error; when the listing fails, the report says
+        that the key may be Active again. Needs iam:ListAccessKeys."""
+        try:
+            active = {key.id for key in manager.list_access_keys(user_name) if key.is_active}
+        except DeadlineReached:
+            raise
+        except AWSIAMError:
+            active = None
+        for key_id, err in maybe_back:
+            if active is not None and key_id in active:
+                state.reactivated.append(key_id)
+                continue
+            if active is None:
+                state.unconfirmed_keys.append(key_id)
+            if state.error is None:
+                state.error = err
+        # Keep the report in the record's order.
+        state.reactivated.sort(key=record.keys.index)
 
     # --- Both ---------------------------------------------------------------------------------
 
@@ -460,6 +491,7 @@ class _EnableProgress:
     unconfirmed: bool = False  # the deny policy's deletion could not be confirmed either way
     mode: RestoreMode = RestoreMode.UNDO
     revoked_before: str | None = None
+    unconfirmed_keys: list[str] = field(default_factory=list)  # reactivations no read could confirm
 
     def outcome(self, *, cause: DisableCause | None = None, error: Exception | None = None) -> EnableOutcome:
         """`cause` or `error` is what interrupted the restore, when the report is made without it."""
@@ -478,7 +510,8 @@ class _EnableProgress:
         return EnableOutcome(self.lookup, status, self.user_name, self.arn, self.deny_removed, tuple(self.recorded),
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted,
                              self.principal, tuple(self.absent), self.revoked_before,
-                             tuple(self.recorded) if self.mode is RestoreMode.RECOVER else ())
+                             tuple(self.recorded) if self.mode is RestoreMode.RECOVER else (),
+                             tuple(self.unconfirmed_keys))
 
 
 def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,

@@ -41,6 +41,8 @@ _UNKNOWN_STATUSES = {ItemStatus.UNCONFIRMED, ItemStatus.UNANSWERED}
 _DENY_ADDED = KEYS_REASON.split("{detail}")[0]
 # A Disable reason that says some recorded keys may still be Active: their state is not known.
 _KEYS_NOT_KNOWN = re.compile(r"which may still be Active|check the user's access keys in AWS")
+# An Enable reason that says a reactivation may have taken effect: that key's state is not known.
+_REACTIVATION_NOT_KNOWN = re.compile(r"answer to reactivating .* was lost")
 
 
 def outcomes(lines, templates, **fields):
@@ -109,6 +111,19 @@ def _claims_of_containment(output, names):
     return found
 
 
+def _claims_of_restore(output, names):
+    """Enable User Access, per user: (the deny policy removed, the keys turned Active), or not known."""
+    found = {}
+    for entry in output.json_result or []:
+        result = entry.get("EntityResult", entry)
+        reason = result.get("Reason", "")
+        if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or _REACTIVATION_NOT_KNOWN.search(reason):
+            found[result["UserName"]] = UNKNOWN
+        else:
+            found[result["UserName"]] = (result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"]))
+    return found
+
+
 def arrange_users(iam, names):
     for name in names:
         iam.create_user(UserName=name)
@@ -118,6 +133,17 @@ def arrange_users_with_keys(iam, names):
     for name in names:
         iam.create_user(UserName=name)
         iam.create_access_key(UserName=name)
+
+
+def arrange_contained_users_with_keys(iam, names):
+    """Users as Disable User Access with Deactivate Access Keys leaves them: the deny policy on,
+    the key Inactive and listed in the record."""
+    for name in names:
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+        iam.update_access_key(UserName=name, AccessKeyId=key, Status="Inactive")
+        iam.put_user_policy(UserName=name, PolicyName=DENY, PolicyDocument=DENY_ALL)
+        iam.tag_user(UserName=name, Tags=[{"Key": CONTAINMENT_TAG, "Value": f"keys={key} at=2026-12-01T08:00:00Z"}])
 
 
 def arrange_group_and_users(iam, names):
@@ -192,6 +218,14 @@ def _contained(iam, names):
     return state
 
 
+def _restored(iam, names):
+    """Per user: (the deny policy gone, the keys now Active)."""
+    deny = _deny_on(iam, names)
+    return {name: (not deny[name], frozenset(key["AccessKeyId"] for key in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+                                             if key["Status"] == "Active"))
+            for name in names}
+
+
 def _revoked(iam, names):
     return {name: REVOKE_POLICY in iam.list_role_policies(RoleName=name)["PolicyNames"] for name in names}
 
@@ -228,6 +262,8 @@ TRUTH_CASES = [
     TruthCase("Enable User Access", "user", arrange_disabled_users, entities_input,
               _claims_from_entities({"enabled"}, removed_field="DenyPolicyRemoved"),
               lambda iam, names: {name: not on for name, on in _deny_on(iam, names).items()}),
+    TruthCase("Enable User Access (keys)", "user", arrange_contained_users_with_keys, entities_input, _claims_of_restore,
+              _restored, action_name="Enable User Access"),
     TruthCase("Revoke Role Sessions", "role", arrange_roles, listed_input("Role Name"), _claims_from_entities({"revoked"}), _revoked),
 ]
 

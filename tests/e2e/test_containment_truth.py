@@ -171,6 +171,37 @@ def test_a_record_that_cannot_be_confirmed_leaves_the_keys_on_and_says_the_recor
     assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Active"}, [bob])
 
 
+def test_a_reactivation_whose_answer_was_lost_and_then_throttled_is_confirmed_back_on(
+        run_script, fault_proxy, server_iam, bob):
+    run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)])
+    fault_proxy.configure(rule=on_calls({"UpdateAccessKey": lambda occurrence: "lost-503" if occurrence == 1 else "throttling"}))
+    out = run_script("Enable User Access", entities=[("bob", USER)], endpoint_url=fault_proxy.url, overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    assert (results(out)[0]["Status"], results(out)[0]["ReactivatedKeys"]) == ("enabled", [bob])
+    assert out.iam_calls == ["GetUser", "ListUserTags", "DeleteUserPolicy", "ListAccessKeys", "UpdateAccessKey",
+                             "ListAccessKeys", "UntagUser"]
+    assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Active"}, None)
+
+
+def test_a_reactivation_that_cannot_be_confirmed_keeps_the_tag_and_says_the_key_may_be_back_on(
+        run_script, fault_proxy, server_iam, bob):
+    run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)])
+    fault_proxy.configure(rule=on_calls({"UpdateAccessKey": lambda occurrence: "lost-503" if occurrence == 1 else "throttling",
+                                         "ListAccessKeys": lambda occurrence: None if occurrence == 1 else "throttling"}))
+    out = run_script("Enable User Access", entities=[("bob", USER)], endpoint_url=fault_proxy.url, overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert results(out)[0]["ReactivatedKeys"] == []
+    assert results(out)[0]["Reason"] == (
+        "The deny policy was removed, but not every recorded access key was reactivated: An error occurred "
+        "(Throttling) when calling the UpdateAccessKey operation: Rate exceeded. The AWSIAM-Containment tag was kept, "
+        f"so running the action again finishes the restore. IAM's answer to reactivating {bob} was lost, and no read "
+        "could confirm whether it took effect: check the user's access keys in AWS.")
+    assert fault_proxy.count("UntagUser") == 0
+    # What the report warns of: IAM did turn the key back on. The kept record lets a second run finish.
+    assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Active"}, [bob])
+
+
 # --- The deny policy itself: a lost answer is confirmed, or reported as unconfirmed -------------
 
 LOST_THEN_THROTTLED = lambda occurrence: "lost-503" if occurrence == 1 else "throttling"  # noqa: E731
