@@ -96,32 +96,27 @@ def _claims_from_entities(done_statuses, removed_field=None):
     return claims
 
 
-def _claims_of_containment(output, names):
-    """Disable User Access with Deactivate Access Keys, per user: (the deny policy is on, the keys
-    turned Inactive), or not known."""
-    found = {}
-    for entry in output.json_result or []:
-        result = entry.get("EntityResult", entry)
-        reason = result.get("Reason", "")
-        if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or _KEYS_NOT_KNOWN.search(reason):
-            found[result["UserName"]] = UNKNOWN
-        else:
-            deny = result["Status"] == "disabled" or reason.startswith(_DENY_ADDED)
-            found[result["UserName"]] = (deny, frozenset(result["DeactivatedKeys"]))
-    return found
+def _claims_of_state(not_known, state):
+    """Per user from the per-entity JSON: UNKNOWN when the status or the reason (`not_known`, a
+    pattern) says the outcome is not known, else the state claimed: `state(result)`."""
+    def claims(output, names):
+        found = {}
+        for entry in output.json_result or []:
+            result = entry.get("EntityResult", entry)
+            reason = result.get("Reason", "")
+            unknown = result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or not_known.search(reason)
+            found[result["UserName"]] = UNKNOWN if unknown else state(result)
+        return found
+    return claims
 
 
-def _claims_of_restore(output, names):
-    """Enable User Access, per user: (the deny policy removed, the keys turned Active), or not known."""
-    found = {}
-    for entry in output.json_result or []:
-        result = entry.get("EntityResult", entry)
-        reason = result.get("Reason", "")
-        if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or _REACTIVATION_NOT_KNOWN.search(reason):
-            found[result["UserName"]] = UNKNOWN
-        else:
-            found[result["UserName"]] = (result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"]))
-    return found
+# Disable User Access with Deactivate Access Keys: (the deny policy is on, the keys turned Inactive).
+_claims_of_containment = _claims_of_state(_KEYS_NOT_KNOWN, lambda result: (
+    result["Status"] == "disabled" or result.get("Reason", "").startswith(_DENY_ADDED),
+    frozenset(result["DeactivatedKeys"])))
+# Enable User Access: (the deny policy removed, the keys turned Active).
+_claims_of_restore = _claims_of_state(_REACTIVATION_NOT_KNOWN, lambda result: (
+    result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"])))
 
 
 def arrange_users(iam, names):
