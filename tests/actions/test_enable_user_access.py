@@ -361,3 +361,27 @@ def test_a_recorded_key_switched_on_by_hand_is_told_so(run_action, iam, containe
     iam.update_access_key(UserName="Bob.Jones", AccessKeyId=contained_bob["active"], Status="Active")
     out = run_action(ACTION, entities=[("Bob.Jones", USER)])
     assert out.lines == [ENABLED.format("Bob.Jones"), ACTIVE_ALREADY.format(f"Bob.Jones ({contained_bob['active']})")]
+
+
+# --- A reactivation whose answer was lost -----------------------------------------------------------
+
+def test_a_lost_reactivation_throttled_out_and_then_the_deadline_names_the_key_as_maybe_back_on(
+        run_action, iam, contained_bob, faults, deadline_after):
+    # Compound: IAM turned the key on but its answer was lost, every retry was throttled, and the
+    # deadline came before the one ListAccessKeys that would have told.
+    faults("UpdateAccessKey", "lost", "throttled", "throttled")
+    deadline_after("UpdateAccessKey")
+    out = run_action(ACTION, entities=[("Bob.Jones", USER)])
+
+    assert out.message == FAILED_LINE.format("Bob.Jones")
+    assert (out.state, out.result_value) == (FAILED, False)
+    assert out.json_result == [entry("BOB.JONES", "Bob.Jones", "failed", removed=True, recorded=[contained_bob["active"]], reason=(
+        "The deny policy was removed, but not every recorded access key was reactivated: An error occurred (Throttling) "
+        "when calling the UpdateAccessKey operation: Rate exceeded. The AWSIAM-Containment tag "
+        "was kept, so running the action again finishes the restore. IAM's answer to reactivating "
+        f"{contained_bob['active']} was lost, and no read could confirm whether it took effect: check the user's access "
+        "keys in AWS."))]
+    # No confirming read was started, and the tag stays for a second run to finish the restore.
+    assert faults.attempts.count("UpdateAccessKey") == 3 and faults.attempts[-1] == "UpdateAccessKey"
+    assert key_status(iam, "Bob.Jones")[contained_bob["active"]] == "Active"
+    assert TAG in tags(iam, "Bob.Jones")
