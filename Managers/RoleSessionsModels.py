@@ -37,6 +37,16 @@ class RoleForm(StrEnum):
     ROLE_ID = "role_id"
 
 
+class RoleChange(StrEnum):
+    """A change to a role whose answer can be lost: what an unconfirmed role was left at."""
+
+    CUTOFF = "cutoff"  # AWSRevokeOlderSessions written
+    SESSIONS = "sessions"  # AWSIAMRevokedSessions written or deleted
+    BLOCK = "block"  # the block statement put into the trust policy
+    UNBLOCK = "unblock"  # the block statement taken out of the trust policy
+    CUTOFF_DELETED = "cutoff_deleted"  # AWSRevokeOlderSessions deleted
+
+
 class RoleCause(StrEnum):
     """Why a role was not (fully) revoked or restored, when AWS's own error does not say it plainly."""
 
@@ -167,6 +177,7 @@ class RoleOutcome:
     removed: tuple[str, ...] = ()  # Restore: what it took off the role
     lifted: tuple[str, ...] = ()  # Restore with Session Name: the session IDs it took off the list
     interrupted: bool = False  # a general error or the deadline stopped the role part-way
+    unconfirmed: str | None = None  # UNCONFIRMED: the change whose answer was lost, as RoleChange
 
     @property
     def text(self) -> str:

@@ -6,7 +6,7 @@ from AWSIAMDatamodels import iso_date
 from AWSIAMParser import denied_on_every_item, items_result, join_names, unconfirmed_line
 from AWSIAMPolicyDocuments import REVOKED_SESSIONS_POLICY_NAME
 from AWSIAMExceptions import InvalidParameter
-from RoleSessionsModels import RevokeScope, RoleCause, RoleOutcome, RoleRun, RoleStatus, is_session_name
+from RoleSessionsModels import RevokeScope, RoleCause, RoleChange, RoleOutcome, RoleRun, RoleStatus, is_session_name
 
 REVOKED = "Successfully revoked the sessions issued before {time} UTC of the following roles in AWS IAM: {names}"
 NAMED_REVOKED = "Successfully revoked only the named sessions of the following roles in AWS IAM: {names}"
@@ -21,6 +21,30 @@ UNCONFIRMED_REASON = (
     "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it took "
     "effect: check the role's inline policies in AWS, and run the action again if the policy or its time is missing."
 )
+RESTORE_ATTEMPTED = "the request to restore their access may have taken effect"
+# Why a role is unconfirmed: the change whose answer was lost, and what to check in AWS.
+UNCONFIRMED_REASONS = {
+    RoleChange.CUTOFF: UNCONFIRMED_REASON,
+    RoleChange.SESSIONS: (
+        "IAM's answer to writing the policy AWSIAMRevokedSessions was lost, and no read could confirm whether it took "
+        "effect: check the sessions the role's inline policy AWSIAMRevokedSessions lists in AWS, and run the action "
+        "again if they are not as asked."
+    ),
+    RoleChange.BLOCK: (
+        "IAM's answer to putting the statement AWSIAMBlockNewSessions into the trust policy was lost, and no read could "
+        "confirm whether it took effect: check the role's trust policy in AWS, and run the action again if the "
+        "statement is missing."
+    ),
+    RoleChange.UNBLOCK: (
+        "IAM's answer to taking the statement AWSIAMBlockNewSessions out of the trust policy was lost, and no read "
+        "could confirm whether it took effect: check the role's trust policy in AWS, and run the action again if the "
+        "statement is still there."
+    ),
+    RoleChange.CUTOFF_DELETED: (
+        "IAM's answer to deleting the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it "
+        "took effect: check the role's inline policies in AWS, and run the action again if it is still there."
+    ),
+}
 BAD_SESSION_PARAMETER = ("'Session Name' must be a name IAM can give a role session: 2 to 64 letters, digits and "
                          "+=,.@_- characters.")
 
@@ -100,7 +124,10 @@ def _revoke_json(outcome: RoleOutcome, run: RoleRun, issued_before: str | None) 
         "Inputs": list(outcome.texts),
     }
     if outcome.status is RoleStatus.UNCONFIRMED:
-        result["Reason"] = UNCONFIRMED_REASON
+        done = [DONE_REVOKED.format(time=issued_before)] if outcome.revoked_all else []
+        if outcome.revoked_sessions:
+            done.append(DONE_NAMED)
+        result["Reason"] = _unconfirmed_reason(outcome, done)
     elif outcome.status is not RoleStatus.REVOKED:
         done = []
         if outcome.revoked_all:
@@ -129,6 +156,7 @@ def restore_result(run: RoleRun) -> ActionResult:
         (NOT_FOUND, [o.text for o in of[RoleStatus.NOT_FOUND]]),
         (NOT_RESTORED, [_name(o) for o in of[RoleStatus.FAILED]]),
     ) if names]
+    lines += unconfirmed_line([_name(o) for o in of[RoleStatus.UNCONFIRMED]], RESTORE_ATTEMPTED)
     json_result = [_restore_json(outcome) for outcome in run.outcomes]
     return _result(RESTORE_ROLE_ACCESS, run, lines, json_result, any_done=bool(restored))
 
@@ -145,7 +173,8 @@ def _restore_json(outcome: RoleOutcome) -> dict:
     }
     if outcome.status not in (RoleStatus.RESTORED,):
         done = [DONE_REMOVED.format(names=join_names(outcome.removed))] if outcome.removed else []
-        result["Reason"] = _reason(outcome, done)
+        result["Reason"] = (_unconfirmed_reason(outcome, done) if outcome.status is RoleStatus.UNCONFIRMED
+                            else _reason(outcome, done))
     return result
 
 
@@ -181,6 +210,10 @@ def _result(spec, run: RoleRun, lines: list[str], json_result: list, *, any_done
 
 def _name(outcome: RoleOutcome) -> str:
     return outcome.role_name or outcome.text
+
+
+def _unconfirmed_reason(outcome: RoleOutcome, done: list[str]) -> str:
+    return UNCONFIRMED_REASONS[outcome.unconfirmed] + (DONE_BEFORE.format(done="; ".join(done)) if done else "")
 
 
 def _reason(outcome: RoleOutcome, done: list[str]) -> str:

@@ -36,6 +36,7 @@ from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, Unsettl
 from RoleSessionsModels import (
     RevokeScope,
     RoleCause,
+    RoleChange,
     RoleForm,
     RoleInput,
     RoleOutcome,
@@ -80,13 +81,20 @@ class _Progress:
     blocked: bool = False
     removed: list[str] = field(default_factory=list)
     lifted: list[str] = field(default_factory=list)
+    unconfirmed: RoleChange | None = None
 
     def outcome(self, status: RoleStatus, *, cause: RoleCause | None = None, error: Exception | None = None,
                 interrupted: bool = False) -> RoleOutcome:
         target, role = self.target, self.role
         return RoleOutcome(tuple(target.texts), status, role.name if role else target.name,
                            role.arn if role else target.arn, target.account, cause, error, self.revoked_all,
-                           self.revoked_sessions, self.blocked, tuple(self.removed), tuple(self.lifted), interrupted)
+                           self.revoked_sessions, self.blocked, tuple(self.removed), tuple(self.lifted), interrupted,
+                           self.unconfirmed)
+
+    def left_unconfirmed(self, change: RoleChange) -> RoleOutcome:
+        """The role's outcome when the answer to `change` was lost and no read could tell."""
+        self.unconfirmed = change
+        return self.outcome(RoleStatus.UNCONFIRMED)
 
 
 class RoleSessions:
@@ -138,43 +146,37 @@ class RoleSessions:
                 return progress.outcome(RoleStatus.FAILED, cause=RoleCause.TRUST_TOO_LARGE)
 
         def write() -> RoleOutcome:
+            manager = target.manager
             if scope is RevokeScope.ALL:
-                if not self._put_cutoff(target.manager, name, document):
-                    return progress.outcome(RoleStatus.UNCONFIRMED)
+                # PutRolePolicy replaces the policy of that name: running again only moves the
+                # cut-off on. The policy is ours only if it holds this run's cut-off.
+                if not _confirmed(lambda: manager.put_role_policy(name, REVOKE_SESSIONS_POLICY_NAME, document),
+                                  lambda: _role_policy(manager, name, REVOKE_SESSIONS_POLICY_NAME) == json.loads(document)):
+                    return progress.left_unconfirmed(RoleChange.CUTOFF)
                 progress.revoked_all = True
             else:
-                current_document = _role_policy(target.manager, name, REVOKED_SESSIONS_POLICY_NAME)
+                current_document = _role_policy(manager, name, REVOKED_SESSIONS_POLICY_NAME)
                 current = [] if current_document is None else revoked_sessions_in(current_document)
                 if current is None:
                     return progress.outcome(RoleStatus.FAILED, cause=RoleCause.POLICY_UNREADABLE)
                 wanted = current + [user_id for user_id in (f"{role.id}:{s}" for s in target.sessions)
                                     if user_id not in current]
                 if wanted != current:
-                    target.manager.put_role_policy(name, REVOKED_SESSIONS_POLICY_NAME, revoked_sessions_document(wanted))
+                    wanted_document = revoked_sessions_document(wanted)
+                    if not _confirmed(
+                            lambda: manager.put_role_policy(name, REVOKED_SESSIONS_POLICY_NAME, wanted_document),
+                            lambda: _role_policy(manager, name, REVOKED_SESSIONS_POLICY_NAME) == json.loads(wanted_document)):
+                        return progress.left_unconfirmed(RoleChange.SESSIONS)
                 progress.revoked_sessions = tuple(wanted)
             if block:
-                if new_trust is not None:
-                    target.manager.update_assume_role_policy(name, new_trust)
+                if new_trust is not None and not _confirmed(
+                        lambda: manager.update_assume_role_policy(name, new_trust),
+                        lambda: is_blocked(manager.get_role(name).trust_policy)):
+                    return progress.left_unconfirmed(RoleChange.BLOCK)
                 progress.blocked = True
             return progress.outcome(RoleStatus.REVOKED)
 
         return self._attempt(write, target, progress)
-
-    @staticmethod
-    def _put_cutoff(manager: AWSIAMManager, role_name: str, document: str) -> bool:
-        """PutRolePolicy replaces the policy of that name: running again only moves the cut-off on.
-        True once it is written; False when its answer was lost and no read could confirm it.
-        Needs iam:PutRolePolicy, and iam:GetRolePolicy to confirm a lost answer."""
-        try:
-            manager.put_role_policy(role_name, REVOKE_SESSIONS_POLICY_NAME, document)
-        except (NotFound, Unmodifiable, DeadlineReached):
-            raise
-        except AWSIAMError as err:
-            # A connection lost after the request went out may hide a write that took effect, so even
-            # a ConnectionFailure is confirmed (or left unconfirmed) rather than told as not written.
-            # The policy is ours only if it holds this run's cut-off: an earlier revoke left an older one.
-            return confirm(err, lambda: _role_policy(manager, role_name, REVOKE_SESSIONS_POLICY_NAME) == json.loads(document))
-        return True
 
     # --- Restore Role Access ----------------------------------------------------------------
 
@@ -198,15 +200,17 @@ class RoleSessions:
     def _remove_all(self, role: Role, progress: _Progress) -> RoleOutcome:
         manager = progress.target.manager
         if is_blocked(role.trust_policy):
-            manager.update_assume_role_policy(role.name, compact(without_block(role.trust_policy)))
+            if not _confirmed(lambda: manager.update_assume_role_policy(role.name, compact(without_block(role.trust_policy))),
+                              lambda: not is_blocked(manager.get_role(role.name).trust_policy)):
+                return progress.left_unconfirmed(RoleChange.UNBLOCK)
             progress.removed.append(BLOCK_NEW_SESSIONS_SID)
-        for policy in (REVOKED_SESSIONS_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME):
-            try:
-                manager.delete_role_policy(role.name, policy)
-            except NotFound as err:
-                if not err.maybe_applied:  # absent, unless a lost answer's attempt deleted it
-                    continue
-            progress.removed.append(policy)
+        for policy, change in ((REVOKED_SESSIONS_POLICY_NAME, RoleChange.SESSIONS),
+                               (REVOKE_SESSIONS_POLICY_NAME, RoleChange.CUTOFF_DELETED)):
+            deleted = _deleted(manager, role.name, policy)
+            if deleted is None:
+                return progress.left_unconfirmed(change)
+            if deleted:
+                progress.removed.append(policy)
         if not progress.removed:
             return progress.outcome(RoleStatus.NOT_CONTAINED, cause=RoleCause.NOTHING_TO_RESTORE)
         return progress.outcome(RoleStatus.RESTORED)
@@ -222,10 +226,16 @@ class RoleSessions:
             return progress.outcome(RoleStatus.NOT_CONTAINED, cause=RoleCause.SESSION_NOT_DENIED)
         rest = [value for value in current if value != user_id]
         if rest:
-            manager.put_role_policy(role.name, REVOKED_SESSIONS_POLICY_NAME, revoked_sessions_document(rest))
+            rest_document = revoked_sessions_document(rest)
+            if not _confirmed(lambda: manager.put_role_policy(role.name, REVOKED_SESSIONS_POLICY_NAME, rest_document),
+                              lambda: _role_policy(manager, role.name, REVOKED_SESSIONS_POLICY_NAME) == json.loads(rest_document)):
+                return progress.left_unconfirmed(RoleChange.SESSIONS)
         else:
-            manager.delete_role_policy(role.name, REVOKED_SESSIONS_POLICY_NAME)
-            progress.removed.append(REVOKED_SESSIONS_POLICY_NAME)
+            deleted = _deleted(manager, role.name, REVOKED_SESSIONS_POLICY_NAME)
+            if deleted is None:
+                return progress.left_unconfirmed(RoleChange.SESSIONS)
+            if deleted:
+                progress.removed.append(REVOKED_SESSIONS_POLICY_NAME)
         progress.revoked_sessions = tuple(rest)
         progress.lifted.append(user_id)
         return progress.outcome(RoleStatus.RESTORED)
@@ -358,6 +368,36 @@ def _role_policy(manager: AWSIAMManager, role_name: str, policy_name: str) -> di
         return manager.get_role_policy(role_name, policy_name)
     except NotFound:
         return None
+
+
+def _confirmed(write: Callable[[], None], took_effect: Callable[[], bool]) -> bool:
+    """True once `write` is known to have taken effect; False when its answer was lost and the one
+    confirming read `took_effect` could not be made. Raises the write's error when it cannot have
+    taken effect, or when the read shows it did not."""
+    try:
+        write()
+    except (NotFound, Unmodifiable, DeadlineReached):
+        raise
+    except AWSIAMError as err:
+        # A connection lost after the request went out may hide a write that took effect, so even
+        # a ConnectionFailure is confirmed (or left unconfirmed) rather than told as not written.
+        failed = err
+    else:
+        return True
+    # Outside the except block, so a failing read is not chained to the write's error.
+    return confirm(failed, took_effect)
+
+
+def _deleted(manager: AWSIAMManager, role_name: str, policy_name: str) -> bool | None:
+    """Delete one inline policy of the role: True when this run deleted it, False when it was not
+    there, None when the answer was lost and no read could tell. Needs iam:DeleteRolePolicy, and
+    iam:GetRolePolicy to confirm a lost answer."""
+    try:
+        return _confirmed(lambda: manager.delete_role_policy(role_name, policy_name),
+                          lambda: _role_policy(manager, role_name, policy_name) is None) or None
+    except NotFound as err:
+        # Absent: nothing to take off; absent on a retry after a lost answer: the lost attempt did it.
+        return err.maybe_applied
 
 
 _SKIPPED = RoleOutcome(("",), RoleStatus.NOT_FOUND)  # a marker: the entity names no role

@@ -14,16 +14,21 @@ compares the two:
 version is a test.
 """
 
+import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Managers"))
 
 import IdentityParser  # noqa: E402
 from ContainmentModels import CONTAINMENT_TAG, ContainmentRecord  # noqa: E402
+from AWSIAMPolicyDocuments import (BLOCK_NEW_SESSIONS_SID, REVOKED_SESSIONS_POLICY_NAME,  # noqa: E402
+                                   revoke_older_sessions_document, revoked_sessions_document, with_block)
 from ContainmentParser import KEYS_REASON  # noqa: E402
 from IdentityModels import ItemStatus  # noqa: E402
 
@@ -43,6 +48,7 @@ _DENY_ADDED = KEYS_REASON.split("{detail}")[0]
 _KEYS_NOT_KNOWN = re.compile(r"which may still be Active|check the user's access keys in AWS")
 # An Enable reason that says a reactivation may have taken effect: that key's state is not known.
 _REACTIVATION_NOT_KNOWN = re.compile(r"answer to reactivating .* was lost")
+_NOTHING = re.compile(r"(?!)")  # matches no reason
 
 
 def outcomes(lines, templates, **fields):
@@ -96,16 +102,19 @@ def _claims_from_entities(done_statuses, removed_field=None):
     return claims
 
 
-def _claims_of_state(not_known, state):
-    """Per user from the per-entity JSON: UNKNOWN when the status or the reason (`not_known`, a
-    pattern) says the outcome is not known, else the state claimed: `state(result)`."""
+def _claims_of_state(not_known, state, nothing, name_field="UserName"):
+    """Per item from the per-entity JSON: UNKNOWN when the status or the reason (`not_known`, a
+    pattern) says the outcome is not known, else the state claimed: `state(result)`. A run that
+    ended in a general error before any item reports none, and so claims `nothing` for each."""
     def claims(output, names):
+        if not output.json_result and output.message.startswith("Error executing action"):
+            return dict.fromkeys(names, nothing)
         found = {}
         for entry in output.json_result or []:
             result = entry.get("EntityResult", entry)
             reason = result.get("Reason", "")
             unknown = result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or not_known.search(reason)
-            found[result["UserName"]] = UNKNOWN if unknown else state(result)
+            found[result[name_field]] = UNKNOWN if unknown else state(result)
         return found
     return claims
 
@@ -113,10 +122,18 @@ def _claims_of_state(not_known, state):
 # Disable User Access with Deactivate Access Keys: (the deny policy is on, the keys turned Inactive).
 _claims_of_containment = _claims_of_state(_KEYS_NOT_KNOWN, lambda result: (
     result["Status"] == "disabled" or result.get("Reason", "").startswith(_DENY_ADDED),
-    frozenset(result["DeactivatedKeys"])))
+    frozenset(result["DeactivatedKeys"])), (False, frozenset()))
+# Restore Role Access: which of the three things Revoke Role Sessions puts on a role it removed.
+_claims_of_role_restore = _claims_of_state(_NOTHING, lambda result: frozenset(result["Removed"]), frozenset(),
+                                           name_field="RoleName")
+# Revoke Role Sessions, Named session only, with Block New Sessions: (the session denied, new
+# sessions blocked).
+_claims_of_named_revoke = _claims_of_state(_NOTHING, lambda result: (bool(result["RevokedSessions"]),
+                                                                     result["NewSessionsBlocked"]),
+                                           (False, False), name_field="RoleName")
 # Enable User Access: (the deny policy removed, the keys turned Active).
 _claims_of_restore = _claims_of_state(_REACTIVATION_NOT_KNOWN, lambda result: (
-    result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"])))
+    result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"])), (False, frozenset()))
 
 
 def arrange_users(iam, names):
@@ -163,12 +180,29 @@ def arrange_roles(iam, names):
         iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
 
 
+def arrange_contained_roles(iam, names):
+    """Roles as Revoke Role Sessions leaves them with every option: the cut-off, a named session
+    denied and new sessions blocked."""
+    for name in names:
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(with_block(json.loads(TRUST))))["Role"]
+        iam.put_role_policy(RoleName=name, PolicyName=REVOKE_POLICY,
+                            PolicyDocument=revoke_older_sessions_document(datetime(2026, 12, 1, 8, tzinfo=timezone.utc)))
+        iam.put_role_policy(RoleName=name, PolicyName=REVOKED_SESSIONS_POLICY_NAME,
+                            PolicyDocument=revoked_sessions_document([f"{role['RoleId']}:attacker"]))
+
+
 def listed_input(parameter, **fixed):
     return lambda names: ({**fixed, parameter: ",".join(names)}, None)
 
 
 def entities_input(names):
     return {}, list(names)
+
+
+def sessions_input(names):
+    """Each role's session `attacker`, named by its assumed-role ARN, as an alert names it."""
+    return ({"Scope": "Named session only", "Block New Sessions": "true"},
+            [f"arn:aws:sts::123456789012:assumed-role/{name}/attacker" for name in names])
 
 
 def keys_input(names):
@@ -221,6 +255,39 @@ def _restored(iam, names):
             for name in names}
 
 
+def _removed_from_roles(iam, names):
+    """Per role: which of the three things Revoke Role Sessions puts on a role are gone."""
+    state = {}
+    for name in names:
+        policies = set(iam.list_role_policies(RoleName=name)["PolicyNames"])
+        present = {REVOKE_POLICY, REVOKED_SESSIONS_POLICY_NAME} & policies
+        if any(statement.get("Sid") == BLOCK_NEW_SESSIONS_SID for statement in _trust_statements(iam, name)):
+            present.add(BLOCK_NEW_SESSIONS_SID)
+        state[name] = frozenset({BLOCK_NEW_SESSIONS_SID, REVOKE_POLICY, REVOKED_SESSIONS_POLICY_NAME} - present)
+    return state
+
+
+def _trust_statements(iam, name):
+    trust = iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"]
+    trust = json.loads(unquote(trust)) if isinstance(trust, str) else trust
+    return trust["Statement"] if isinstance(trust["Statement"], list) else [trust["Statement"]]
+
+
+def _session_denied_and_blocked(iam, names):
+    """Per role: (its session `attacker` is denied, the trust policy refuses new sessions)."""
+    state = {}
+    for name in names:
+        role_id = iam.get_role(RoleName=name)["Role"]["RoleId"]
+        try:
+            document = iam.get_role_policy(RoleName=name, PolicyName=REVOKED_SESSIONS_POLICY_NAME)["PolicyDocument"]
+            denied = f"{role_id}:attacker" in (unquote(document) if isinstance(document, str) else json.dumps(document))
+        except iam.exceptions.NoSuchEntityException:
+            denied = False
+        blocked = any(statement.get("Sid") == BLOCK_NEW_SESSIONS_SID for statement in _trust_statements(iam, name))
+        state[name] = (denied, blocked)
+    return state
+
+
 def _revoked(iam, names):
     return {name: REVOKE_POLICY in iam.list_role_policies(RoleName=name)["PolicyNames"] for name in names}
 
@@ -260,6 +327,10 @@ TRUTH_CASES = [
     TruthCase("Enable User Access (keys)", "user", arrange_contained_users_with_keys, entities_input, _claims_of_restore,
               _restored, action_name="Enable User Access"),
     TruthCase("Revoke Role Sessions", "role", arrange_roles, listed_input("Role Name"), _claims_from_entities({"revoked"}), _revoked),
+    TruthCase("Revoke Role Sessions (named, block)", "role", arrange_roles, sessions_input, _claims_of_named_revoke,
+              _session_denied_and_blocked, action_name="Revoke Role Sessions"),
+    TruthCase("Restore Role Access", "role", arrange_contained_roles, listed_input("Role Name"), _claims_of_role_restore,
+              _removed_from_roles),
 ]
 
 

@@ -315,6 +315,89 @@ def test_a_role_named_by_name_and_by_arn_is_revoked_once(run_script, fault_proxy
     assert {(result["RoleName"], result["Status"]) for result in out.json_result} == {("ci-deploy", "revoked")}
 
 
+SESSION = "arn:aws:sts::123456789012:assumed-role/ci-deploy/attacker"
+NAMED_AND_BLOCK = {"Scope": "Named session only", "Block New Sessions": "true"}
+
+
+def lost_then_throttled(*writes, reads=(), reads_after=0, policy=None):
+    """A rule: each of `writes` loses its first answer (IAM carried it out), then is throttled; the
+    attempts of `reads` after the first `reads_after` are throttled. With `policy`, only calls on it."""
+    def rule(action, params, occurrence):
+        if policy is not None and params.get("PolicyName", policy) != policy:
+            return None
+        if action in writes:
+            return "lost-503" if occurrence == 1 else "throttling"
+        if action in reads and occurrence > reads_after:
+            return "throttling"
+        return None
+    return rule
+
+
+def trust_sids(server_iam, role="ci-deploy"):
+    statements = server_iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+    return [statement.get("Sid") for statement in statements]
+
+
+def test_a_session_deny_and_a_block_whose_answers_were_lost_are_confirmed(run_script, fault_proxy, server_iam, roles):
+    role_id = server_iam.get_role(RoleName="ci-deploy")["Role"]["RoleId"]
+    fault_proxy.configure(rule=lost_then_throttled("PutRolePolicy", "UpdateAssumeRolePolicy"))
+    out = run_script("Revoke Role Sessions", NAMED_AND_BLOCK, [SESSION], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    result = out.json_result[0]
+    assert (result["Status"], result["RevokedSessions"], result["NewSessionsBlocked"]) == (
+        "revoked", [f"{role_id}:attacker"], True)
+    # The role and the current list read once each before the writes; one read confirms each write.
+    assert (fault_proxy.count("GetRole"), fault_proxy.count("GetRolePolicy")) == (2, 2)
+    assert trust_sids(server_iam)[0] == "AWSIAMBlockNewSessions"
+    assert server_iam.list_role_policies(RoleName="ci-deploy")["PolicyNames"] == ["AWSIAMRevokedSessions"]
+
+
+def test_a_block_that_cannot_be_confirmed_is_unconfirmed_and_the_session_deny_told_done(
+        run_script, fault_proxy, server_iam, roles):
+    role_id = server_iam.get_role(RoleName="ci-deploy")["Role"]["RoleId"]
+    # The role is read once before the writes; the read that would confirm the block is throttled.
+    fault_proxy.configure(rule=lost_then_throttled("UpdateAssumeRolePolicy", reads=("GetRole",), reads_after=1))
+    out = run_script("Revoke Role Sessions", NAMED_AND_BLOCK, [SESSION], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert out.lines == [UNCONFIRMED.format("ci-deploy", "the request to revoke their sessions may have taken effect")]
+    assert (out.state, out.result_value) == (COMPLETED, False)
+    result = out.json_result[0]
+    assert (result["Status"], result["RevokedSessions"], result["NewSessionsBlocked"]) == (
+        "unconfirmed", [f"{role_id}:attacker"], False)
+    assert result["Reason"] == (
+        "IAM's answer to putting the statement AWSIAMBlockNewSessions into the trust policy was lost, and no read "
+        "could confirm whether it took effect: check the role's trust policy in AWS, and run the action again if the "
+        "statement is missing. Already done before that: the named sessions are revoked.")
+    # What the report warns of: IAM did put the statement in.
+    assert trust_sids(server_iam)[0] == "AWSIAMBlockNewSessions"
+
+
+def test_a_restore_confirms_a_lost_unblock_and_leaves_a_lost_deletion_it_cannot_read_unconfirmed(
+        run_script, fault_proxy, server_iam, roles):
+    run_script("Revoke Role Sessions", NAMED_AND_BLOCK, [SESSION])
+    run_script("Revoke Role Sessions", {"Role Name": "ci-deploy"})
+    unblock = lost_then_throttled("UpdateAssumeRolePolicy")
+    cutoff = lost_then_throttled("DeleteRolePolicy", reads=("GetRolePolicy",), policy="AWSRevokeOlderSessions")
+    fault_proxy.configure(rule=lambda *request: unblock(*request) or cutoff(*request))
+    out = run_script("Restore Role Access", {"Role Name": "ci-deploy"}, endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert out.lines == [UNCONFIRMED.format("ci-deploy", "the request to restore their access may have taken effect")]
+    assert (out.state, out.result_value) == (COMPLETED, False)
+    result = out.json_result[0]
+    assert (result["Status"], result["Removed"]) == ("unconfirmed", ["AWSIAMBlockNewSessions", "AWSIAMRevokedSessions"])
+    assert result["Reason"] == (
+        "IAM's answer to deleting the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it "
+        "took effect: check the role's inline policies in AWS, and run the action again if it is still there. Already "
+        "done before that: AWSIAMBlockNewSessions, AWSIAMRevokedSessions removed.")
+    # IAM carried out every one of the three.
+    assert "AWSIAMBlockNewSessions" not in trust_sids(server_iam)
+    assert server_iam.list_role_policies(RoleName="ci-deploy")["PolicyNames"] == []
+
+
 # --- The fault mix on every bulk action: each report is true -----------------------------------------
 
 @pytest.mark.parametrize("case", TRUTH_CASES, ids=lambda case: case.action)
