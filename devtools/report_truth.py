@@ -76,6 +76,12 @@ def outcomes(lines, templates, **fields):
     return found
 
 
+def _stopped_before_any_item(output):
+    """A general error (the home account not known, no connection) before any item: the report
+    names none, and so claims that none was done; the account must agree."""
+    return not output.json_result and output.message.startswith("Error executing action")
+
+
 def _claims_from_lines(templates, **fields):
     def claims(output, names):
         found = outcomes(output.message.split("\n"), templates, **fields)
@@ -88,6 +94,8 @@ def _claims_from_entities(done_statuses, removed_field=None):
     """Per-entity JSON: Status in `done_statuses` is done; unconfirmed, or a reason saying no answer
     came, is not known. With `removed_field`, that field says whether the deny policy went."""
     def claims(output, names):
+        if _stopped_before_any_item(output):
+            return dict.fromkeys(names, NOT_DONE)
         found = {}
         for entry in output.json_result or []:
             result = entry.get("EntityResult", entry)
@@ -107,7 +115,7 @@ def _claims_of_state(not_known, state, nothing, name_field="UserName"):
     pattern) says the outcome is not known, else the state claimed: `state(result)`. A run that
     ended in a general error before any item reports none, and so claims `nothing` for each."""
     def claims(output, names):
-        if not output.json_result and output.message.startswith("Error executing action"):
+        if _stopped_before_any_item(output):
             return dict.fromkeys(names, nothing)
         found = {}
         for entry in output.json_result or []:

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from benchmark import BULK_CASES, names_for, report_problems
-from report_truth import DONE, NOT_DONE, UNKNOWN, judge
+from report_truth import DONE, NOT_DONE, TRUTH_CASES, UNKNOWN, judge
 
 NAMES = ["fault-user-00", "fault-user-01", "fault-user-02"]
 
@@ -71,3 +71,18 @@ def test_the_identity_risks_bench_accepts_one_report_and_three_listings_only(cal
 ], ids=["exact", "unconfirmed", "both-ways-wrong", "missing", "state-unknown", "state-wrong"])
 def test_judge(claims, done, verdict, problems):
     assert judge(["a", "b"], claims, done) == (verdict, problems)
+
+
+@pytest.mark.parametrize("action", ["Revoke Role Sessions", "Restore Role Access", "Disable User Access (keys)"])
+def test_a_general_error_before_any_item_claims_nothing_done_for_every_name(action):
+    case = next(case for case in TRUTH_CASES if case.action == action)
+    stopped = SimpleNamespace(message=f"Error executing action '{case.script}'. Reason: An error occurred "
+                                      "(Throttling) when calling the GetCallerIdentity operation: Rate exceeded",
+                              json_result=None)
+    claims = case.claims(stopped, ["a", "b"])
+    # The account agrees when nothing was done; a change made anyway is a misreport.
+    nothing = claims["a"]
+    assert claims == {"a": nothing, "b": nothing}
+    untouched = False if nothing == NOT_DONE else nothing  # what the account shows when nothing was done
+    assert judge(["a", "b"], claims, {"a": untouched, "b": untouched})[0] == "exact"
+    assert judge(["a", "b"], claims, {"a": untouched, "b": True})[0] == "misreported"
