@@ -187,6 +187,7 @@ class EnableOutcome:
     revoked_before: str | None = None  # Recover: the cut-off written on the user (RECORD_TIME_FORMAT)
     kept_inactive: tuple[str, ...] = ()  # Recover: the recorded keys, left as containment left them
     unconfirmed_keys: tuple[str, ...] = ()  # keys whose reactivation no read could confirm: maybe Active
+    sessions_unconfirmed: bool = False  # UNCONFIRMED in Recover: the cut-off's write, not the deny's removal
 
 
 @dataclass(frozen=True)

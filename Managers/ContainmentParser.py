@@ -226,6 +226,12 @@ DENY_NOT_REMOVED = ("The sessions issued before {time} were revoked, but the den
                     "Running the action again finishes the recovery.")
 STOPPED = " Running the action again finishes the restore."
 DENY_REMOVE_ATTEMPTED = "the request to remove the deny policy may have taken effect"
+CUTOFF_ATTEMPTED = "the request to cut off their sessions issued before containment may have taken effect"
+CUTOFF_UNCONFIRMED = (
+    "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it took "
+    "effect, so the recovery stopped there: the deny policy was left on and the {tag} tag was kept. Check the user's "
+    "inline policies in AWS, and run the action again."
+)
 DENY_REMOVE_UNCONFIRMED = (
     "IAM's answer to removing the deny policy was lost, and no read could confirm whether it took effect, so the "
     "restore stopped there: no access key was reactivated and the {tag} tag was kept. Check the user in AWS, and run "
@@ -254,7 +260,10 @@ def enable_result(entity_ids: list[str], run: EnableRun | None, *, reactivate_ke
         (NOT_USERS, [entity_id for entity_id, o in pairs if o.status is EnableStatus.NOT_A_USER]),
         (NOT_RESTORED, [user_label(o) for o in of[EnableStatus.FAILED]]),
     ) if names]
-    lines += unconfirmed_line([user_label(o) for o in of[EnableStatus.UNCONFIRMED]], DENY_REMOVE_ATTEMPTED)
+    lines += unconfirmed_line([user_label(o) for o in of[EnableStatus.UNCONFIRMED] if not o.sessions_unconfirmed],
+                              DENY_REMOVE_ATTEMPTED)
+    lines += unconfirmed_line([user_label(o) for o in of[EnableStatus.UNCONFIRMED] if o.sessions_unconfirmed],
+                              CUTOFF_ATTEMPTED)
     general_error = run.error or denied_on_every_item(
         o.error for o in run.outcomes if o.status not in (EnableStatus.NOT_FOUND, EnableStatus.NOT_DISABLED,
                                                           EnableStatus.TEMPORARY_KEY, EnableStatus.NOT_A_USER))
@@ -290,7 +299,7 @@ def _enable_reason(outcome: EnableOutcome) -> str:
     if not_acted_reason(outcome):
         return not_acted_reason(outcome)
     if outcome.status is EnableStatus.UNCONFIRMED:
-        return DENY_REMOVE_UNCONFIRMED.format(tag=CONTAINMENT_TAG)
+        return (CUTOFF_UNCONFIRMED if outcome.sessions_unconfirmed else DENY_REMOVE_UNCONFIRMED).format(tag=CONTAINMENT_TAG)
     if outcome.interrupted:
         head = str(outcome.error) if outcome.error else INTERRUPTIONS.get(outcome.cause, REASONS[outcome.cause])
         return head + (STOPPED_AFTER_DENY if outcome.deny_removed else STOPPED)

@@ -329,8 +329,10 @@ class Containment:
             return
         cutoff = record.at_time if record else utc_now().replace(microsecond=0)
         state.step = EnableStep.SESSIONS
-        # PutUserPolicy replaces the policy of that name, so a retry after a lost answer writes the same.
-        manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document(cutoff))
+        if not self._put_user_cutoff(manager, user_name, cutoff):
+            # Whether the old sessions are cut off is unknown: the deny policy stays on, and the tag.
+            state.step, state.unconfirmed, state.sessions_unconfirmed = None, True, True
+            return
         state.revoked_before = cutoff.strftime(RECORD_TIME_FORMAT)
         if not self._delete_deny(manager, user_name, state):
             return
@@ -339,6 +341,23 @@ class Containment:
         state.step = EnableStep.TAG
         manager.untag_user(user_name, CONTAINMENT_TAG)
         state.step = None
+
+    @staticmethod
+    def _put_user_cutoff(manager: AWSIAMManager, user_name: str, cutoff) -> bool:
+        """Write AWSRevokeOlderSessions dated `cutoff` on the user: True once it is there; False when
+        its answer was lost and no read could tell. PutUserPolicy replaces the policy of that name,
+        and the cut-off of a record is always its `at`, so the policy found after a lost answer is
+        this write's. Needs iam:PutUserPolicy, and iam:ListUserPolicies to confirm a lost answer."""
+        try:
+            manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document(cutoff))
+        except (NotFound, DeadlineReached):
+            raise
+        except AWSIAMError as err:
+            failed = err
+        else:
+            return True
+        # Outside the except block, so a failing read is not chained to the write's error.
+        return confirm(failed, lambda: REVOKE_SESSIONS_POLICY_NAME in manager.list_user_policies(user_name))
 
     @staticmethod
     def _delete_deny(manager: AWSIAMManager, user_name: str, state: "_EnableProgress") -> bool:
@@ -488,7 +507,8 @@ class _EnableProgress:
     cause: DisableCause | None = None
     error: Exception | None = None
     tag_value: str | None = None
-    unconfirmed: bool = False  # the deny policy's deletion could not be confirmed either way
+    unconfirmed: bool = False  # the deny policy's deletion (or Recover's cut-off) could not be confirmed either way
+    sessions_unconfirmed: bool = False  # Recover: it was the cut-off's write
     mode: RestoreMode = RestoreMode.UNDO
     revoked_before: str | None = None
     unconfirmed_keys: list[str] = field(default_factory=list)  # reactivations no read could confirm
@@ -511,7 +531,7 @@ class _EnableProgress:
                              tuple(self.reactivated), self.step, cause, error, self.tag_value, interrupted,
                              self.principal, tuple(self.absent), self.revoked_before,
                              tuple(self.recorded) if self.mode is RestoreMode.RECOVER else (),
-                             tuple(self.unconfirmed_keys))
+                             tuple(self.unconfirmed_keys), self.sessions_unconfirmed)
 
 
 def _outcome(item: ItemRun, run: BulkRun, progress: _DisableProgress | _EnableProgress | None,

@@ -134,6 +134,9 @@ _claims_of_containment = _claims_of_state(_KEYS_NOT_KNOWN, lambda result: (
 # Restore Role Access: which of the three things Revoke Role Sessions puts on a role it removed.
 _claims_of_role_restore = _claims_of_state(_NOTHING, lambda result: frozenset(result["Removed"]), frozenset(),
                                            name_field="RoleName")
+# Enable User Access in Recover mode: (the deny policy removed, the old sessions cut off).
+_claims_of_recover = _claims_of_state(_NOTHING, lambda result: (result["DenyPolicyRemoved"], result["RevokedBefore"] is not None),
+                                      (False, False))
 # Revoke Role Sessions, Named session only, with Block New Sessions: (the session denied, new
 # sessions blocked).
 _claims_of_named_revoke = _claims_of_state(_NOTHING, lambda result: (bool(result["RevokedSessions"]),
@@ -211,6 +214,10 @@ def sessions_input(names):
     """Each role's session `attacker`, named by its assumed-role ARN, as an alert names it."""
     return ({"Scope": "Named session only", "Block New Sessions": "true"},
             [f"arn:aws:sts::123456789012:assumed-role/{name}/attacker" for name in names])
+
+
+def recover_input(names):
+    return {"Restore Mode": "Recover"}, list(names)
 
 
 def keys_input(names):
@@ -296,6 +303,12 @@ def _session_denied_and_blocked(iam, names):
     return state
 
 
+def _recovered(iam, names):
+    """Per user: (the deny policy gone, the cut-off AWSRevokeOlderSessions on the user)."""
+    return {name: (DENY not in (policies := iam.list_user_policies(UserName=name)["PolicyNames"]),
+                   REVOKE_POLICY in policies) for name in names}
+
+
 def _revoked(iam, names):
     return {name: REVOKE_POLICY in iam.list_role_policies(RoleName=name)["PolicyNames"] for name in names}
 
@@ -334,6 +347,8 @@ TRUTH_CASES = [
               lambda iam, names: {name: not on for name, on in _deny_on(iam, names).items()}),
     TruthCase("Enable User Access (keys)", "user", arrange_contained_users_with_keys, entities_input, _claims_of_restore,
               _restored, action_name="Enable User Access"),
+    TruthCase("Enable User Access (Recover)", "user", arrange_contained_users_with_keys, recover_input, _claims_of_recover,
+              _recovered, action_name="Enable User Access"),
     TruthCase("Revoke Role Sessions", "role", arrange_roles, listed_input("Role Name"), _claims_from_entities({"revoked"}), _revoked),
     TruthCase("Revoke Role Sessions (named, block)", "role", arrange_roles, sessions_input, _claims_of_named_revoke,
               _session_denied_and_blocked, action_name="Revoke Role Sessions"),

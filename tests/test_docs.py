@@ -252,6 +252,8 @@ MESSAGES = {"connection.md": [
     disable.DENY_ADD_UNCONFIRMED,
     rendered(UNCONFIRMED, names="<user names>", attempt=enable.DENY_REMOVE_ATTEMPTED),
     rendered(enable.DENY_REMOVE_UNCONFIRMED, tag="AWSIAM-Containment"),
+    rendered(UNCONFIRMED, names="<user names>", attempt=enable.CUTOFF_ATTEMPTED),
+    rendered(enable.CUTOFF_UNCONFIRMED, tag="AWSIAM-Containment"),
 ], "enrichment.md": [
     rendered(enrich.ENRICHED, names="<user names>"),
     rendered(enrich.WITH_INSIGHTS, names="<user names>"),

@@ -202,6 +202,54 @@ def test_a_reactivation_that_cannot_be_confirmed_keeps_the_tag_and_says_the_key_
     assert (key_status(server_iam), recorded(server_iam)) == ({bob: "Active"}, [bob])
 
 
+RECOVER = {"Restore Mode": "Recover"}
+
+
+def on_policy(faults, policy, user="bob"):
+    """A rule: faults[action](occurrence) for the calls on `user` that name `policy` or no policy."""
+    def rule(action, params, occurrence):
+        if action in faults and params.get("UserName") == user and params.get("PolicyName", policy) == policy:
+            return faults[action](occurrence)
+        return None
+    return rule
+
+
+def test_a_recovery_cut_off_whose_answer_was_lost_is_confirmed_and_the_recovery_finished(
+        run_script, fault_proxy, server_iam, bob):
+    run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)])
+    fault_proxy.configure(rule=on_policy({"PutUserPolicy": LOST_THEN_THROTTLED}, "AWSRevokeOlderSessions"))
+    out = run_script("Enable User Access", RECOVER, entities=[("bob", USER)], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert (out.state, out.result_value) == (COMPLETED, True)
+    assert results(out)[0]["Status"] == "recovered"
+    assert out.iam_calls == ["GetUser", "ListUserTags", "PutUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
+                             "UntagUser"]
+    assert server_iam.list_user_policies(UserName="bob")["PolicyNames"] == ["AWSRevokeOlderSessions"]
+
+
+def test_a_recovery_cut_off_that_cannot_be_confirmed_leaves_the_deny_on_and_says_so(
+        run_script, fault_proxy, server_iam, bob):
+    run_script("Disable User Access", WITH_KEYS, entities=[("bob", USER)])
+    fault_proxy.configure(rule=on_policy({"PutUserPolicy": LOST_THEN_THROTTLED,
+                                          "ListUserPolicies": lambda occurrence: "throttling"}, "AWSRevokeOlderSessions"))
+    out = run_script("Enable User Access", RECOVER, entities=[("bob", USER)], endpoint_url=fault_proxy.url,
+                     overrides=QUICK_RETRIES)
+    assert_clean(out)
+    assert out.lines == ["Could not confirm the following in AWS IAM, check them there: bob (the request to cut off "
+                         "their sessions issued before containment may have taken effect)"]
+    assert (out.state, out.result_value) == (COMPLETED, False)
+    result = results(out)[0]
+    assert (result["Status"], result["DenyPolicyRemoved"], result["RevokedBefore"]) == ("unconfirmed", False, None)
+    assert result["Reason"] == (
+        "IAM's answer to writing the policy AWSRevokeOlderSessions was lost, and no read could confirm whether it took "
+        "effect, so the recovery stopped there: the deny policy was left on and the AWSIAM-Containment tag was kept. "
+        "Check the user's inline policies in AWS, and run the action again.")
+    # What the report warns of: the cut-off is on; the user is still contained, and keeps the record.
+    assert sorted(server_iam.list_user_policies(UserName="bob")["PolicyNames"]) == ["AWSRevokeOlderSessions", DENY]
+    assert recorded(server_iam) == [bob]
+
+
 # --- The deny policy itself: a lost answer is confirmed, or reported as unconfirmed -------------
 
 LOST_THEN_THROTTLED = lambda occurrence: "lost-503" if occurrence == 1 else "throttling"  # noqa: E731
