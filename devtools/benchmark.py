@@ -258,7 +258,7 @@ def measure_truth(server, proxy, runs):
     print(f"\nEvery bulk action that writes, {TRUTH_ITEMS} names, {TRUTH_LATENCY_MS} ms per call, {mix}, "
           f"deadlines from 3 s to 5 s, {runs} seeded runs each: is each report true?")
     verdicts = ("exact", "unconfirmed", "misreported", "no result")
-    print(f"  {'action':<28}" + "".join(f"{verdict:>13}" for verdict in verdicts))
+    print(f"  {'action':<36}" + "".join(f"{verdict:>13}" for verdict in verdicts))
     totals = dict.fromkeys(verdicts, 0)
     for case in TRUTH_CASES:
         counts = dict.fromkeys(verdicts, 0)
@@ -274,10 +274,10 @@ def measure_truth(server, proxy, runs):
                 examples.append(f"seed {run}: {'; '.join(problems)}")
         for verdict, count in counts.items():
             totals[verdict] += count
-        print(f"  {case.action:<28}" + "".join(f"{counts[verdict]:>13}" for verdict in verdicts))
+        print(f"  {case.action:<36}" + "".join(f"{counts[verdict]:>13}" for verdict in verdicts))
         for example in examples:
             print(f"      {example}")
-    print(f"  {'all':<28}" + "".join(f"{totals[verdict]:>13}" for verdict in verdicts))
+    print(f"  {'all':<36}" + "".join(f"{totals[verdict]:>13}" for verdict in verdicts))
     print("  exact: every claim matches moto's state; unconfirmed: none is wrong, some names are reported")
     print("  as not known (check them in AWS); misreported: a claim the account contradicts, or a name missing;")
     print("  no result: the script was killed at its deadline before it reported")
