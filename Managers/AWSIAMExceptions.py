@@ -150,3 +150,22 @@ def confirm(error: AWSIAMError, took_effect: Callable[[], bool]) -> bool:
     if not done:
         raise error
     return True
+
+
+def write_and_confirm(write: Callable[[], None], took_effect: Callable[[], bool], *,
+                      passing: tuple[type[AWSIAMError], ...] = (NotFound,)) -> AWSIAMError | None:
+    """Make a write and settle it: None once it is known to have taken effect (answered, or shown
+    by `confirm`'s one read after an error that may hide success, a connection lost after the
+    request went out included); the write's error when that read could not be made, so the outcome
+    is unknown. Raises the error when the write cannot have taken effect or the read shows it did
+    not; errors of the types in `passing` are raised as they are, without a read."""
+    try:
+        write()
+    except passing:
+        raise
+    except AWSIAMError as err:
+        failed = err
+    else:
+        return None
+    # Outside the except block, so a failing read is not chained to the write's error.
+    return None if confirm(failed, took_effect) else failed

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from AWSIAMDatamodels import utc_now
-from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, NotFound, confirm
+from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, NotFound, confirm, write_and_confirm
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
 from AWSIAMPolicyDocuments import (DENY_ALL_DOCUMENT, DENY_ALL_POLICY_NAME, REVOKE_SESSIONS_POLICY_NAME,
@@ -105,16 +105,8 @@ class Containment:
         """Put the deny policy on the user: True once it is on, False when IAM's answer was lost and
         no read could confirm it either way. Needs iam:PutUserPolicy, and iam:ListUserPolicies to
         confirm a lost answer."""
-        try:
-            manager.put_user_policy(user_name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT)
-        except NotFound:
-            raise
-        except AWSIAMError as err:
-            failed = err
-        else:
-            return True
-        # Outside the except block, so a failing read is not chained to the write's error.
-        return confirm(failed, lambda: DENY_ALL_POLICY_NAME in manager.list_user_policies(user_name))
+        return write_and_confirm(lambda: manager.put_user_policy(user_name, DENY_ALL_POLICY_NAME, DENY_ALL_DOCUMENT),
+                                 lambda: DENY_ALL_POLICY_NAME in manager.list_user_policies(user_name)) is None
 
     @staticmethod
     def _deny_was_on(manager: AWSIAMManager, user_name: str) -> bool:
@@ -211,18 +203,11 @@ class Containment:
         was touched), or when the read cannot be made: the record may then list keys that stay
         Active, and the report names them. Needs iam:TagUser, and iam:ListUserTags to confirm."""
         value = record.to_tag_value()
-        try:
-            manager.tag_user(user_name, CONTAINMENT_TAG, value)
-        except (NotFound, DeadlineReached):
-            raise
-        except AWSIAMError as err:
-            failed = err
-        else:
-            return
-        # Outside the except block, so a failing read is not chained to the write's error.
-        if not confirm(failed, lambda: manager.list_user_tags(user_name).get(CONTAINMENT_TAG) == value):
+        unknown = write_and_confirm(lambda: manager.tag_user(user_name, CONTAINMENT_TAG, value),
+                                    lambda: manager.list_user_tags(user_name).get(CONTAINMENT_TAG) == value)
+        if unknown is not None:
             progress.unconfirmed = list(active)
-            raise failed
+            raise unknown
 
     @staticmethod
     def _confirm_keys(manager: AWSIAMManager, user_name: str, unknown: list[str], progress: "_DisableProgress",
@@ -348,16 +333,9 @@ class Containment:
         its answer was lost and no read could tell. PutUserPolicy replaces the policy of that name,
         and the cut-off of a record is always its `at`, so the policy found after a lost answer is
         this write's. Needs iam:PutUserPolicy, and iam:ListUserPolicies to confirm a lost answer."""
-        try:
-            manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, revoke_older_sessions_document(cutoff))
-        except (NotFound, DeadlineReached):
-            raise
-        except AWSIAMError as err:
-            failed = err
-        else:
-            return True
-        # Outside the except block, so a failing read is not chained to the write's error.
-        return confirm(failed, lambda: REVOKE_SESSIONS_POLICY_NAME in manager.list_user_policies(user_name))
+        document = revoke_older_sessions_document(cutoff)
+        return write_and_confirm(lambda: manager.put_user_policy(user_name, REVOKE_SESSIONS_POLICY_NAME, document),
+                                 lambda: REVOKE_SESSIONS_POLICY_NAME in manager.list_user_policies(user_name)) is None
 
     @staticmethod
     def _delete_deny(manager: AWSIAMManager, user_name: str, state: "_EnableProgress") -> bool:

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
-from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, InvalidInput, NotFound, confirm, may_have_taken_effect
+from AWSIAMExceptions import RUN_STOPPERS, AWSIAMError, InvalidInput, NotFound, may_have_taken_effect, write_and_confirm
 from AWSIAMManager import AWSIAMManager
 from BulkEngine import BulkEngine, BulkRun, DeadlineReached, ItemRun, Once, Settlement, Unsettled
 from IdentityCenterModels import (
@@ -226,17 +226,10 @@ class IdentityCenter:
         """True once `write` is known to have taken effect; False when its answer was lost and the
         one confirming read (sso:GetInlinePolicyForPermissionSet) could not be made. Raises the
         write's error when it cannot have taken effect, or when the read shows it did not."""
-        try:
-            write()
-        except AWSIAMError as err:
-            # Even a ConnectionFailure: a connection lost after the request went out may hide a
-            # write that took effect, so it is confirmed (or left unconfirmed) instead of stopping
-            # the run; one lost before the request went out still stops it (confirm re-raises it).
-            failed = err
-        else:
-            return True
-        # Outside the except block, so a failing read is not chained to the write's error.
-        return confirm(failed, lambda: self._reads_back(arn, took_effect))
+        # Even a ConnectionFailure: a connection lost after the request went out may hide a write
+        # that took effect, so it is confirmed (or left unconfirmed) instead of stopping the run;
+        # one lost before the request went out still stops it (confirm re-raises it).
+        return write_and_confirm(write, lambda: self._reads_back(arn, took_effect), passing=()) is None
 
     def _reads_back(self, arn: str, took_effect: Callable[[InlinePolicy], bool]) -> bool:
         try:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from AWSIAMDatamodels import Role, utc_now
-from AWSIAMExceptions import RUN_STOPPERS, AccountNotReached, AWSIAMError, NotFound, Unmodifiable, confirm
+from AWSIAMExceptions import RUN_STOPPERS, AccountNotReached, AWSIAMError, NotFound, Unmodifiable, write_and_confirm
 from AWSIAMManager import AWSIAMManager
 from AWSIAMPolicyDocuments import (
     BLOCK_NEW_SESSIONS_SID,
@@ -32,7 +32,7 @@ from AWSIAMPolicyDocuments import (
     with_block,
     without_block,
 )
-from BulkEngine import BulkEngine, DeadlineReached, ItemRun, Settlement, Unsettled, status_in_words
+from BulkEngine import BulkEngine, ItemRun, Settlement, Unsettled, status_in_words
 from RoleSessionsModels import (
     RevokeScope,
     RoleCause,
@@ -372,20 +372,9 @@ def _role_policy(manager: AWSIAMManager, role_name: str, policy_name: str) -> di
 
 def _confirmed(write: Callable[[], None], took_effect: Callable[[], bool]) -> bool:
     """True once `write` is known to have taken effect; False when its answer was lost and the one
-    confirming read `took_effect` could not be made. Raises the write's error when it cannot have
-    taken effect, or when the read shows it did not."""
-    try:
-        write()
-    except (NotFound, Unmodifiable, DeadlineReached):
-        raise
-    except AWSIAMError as err:
-        # A connection lost after the request went out may hide a write that took effect, so even
-        # a ConnectionFailure is confirmed (or left unconfirmed) rather than told as not written.
-        failed = err
-    else:
-        return True
-    # Outside the except block, so a failing read is not chained to the write's error.
-    return confirm(failed, took_effect)
+    confirming read `took_effect` could not be made. A missing role and a role IAM will not modify
+    (service-linked) are told as they are."""
+    return write_and_confirm(write, took_effect, passing=(NotFound, Unmodifiable)) is None
 
 
 def _deleted(manager: AWSIAMManager, role_name: str, policy_name: str) -> bool | None:
