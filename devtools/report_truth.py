@@ -93,24 +93,12 @@ def _claims_from_lines(templates, **fields):
 def _claims_from_entities(done_statuses, removed_field=None):
     """Per-entity JSON: Status in `done_statuses` is done; unconfirmed, or a reason saying no answer
     came, is not known. With `removed_field`, that field says whether the deny policy went."""
-    def claims(output, names):
-        if _stopped_before_any_item(output):
-            return dict.fromkeys(names, NOT_DONE)
-        found = {}
-        for entry in output.json_result or []:
-            result = entry.get("EntityResult", entry)
-            name = result.get("UserName") or result.get("RoleName")
-            if result["Status"] == "unconfirmed" or _NOT_KNOWN.search(result.get("Reason", "")):
-                found[name] = UNKNOWN
-            elif removed_field:
-                found[name] = DONE if result[removed_field] else NOT_DONE
-            else:
-                found[name] = DONE if result["Status"] in done_statuses else NOT_DONE
-        return found
-    return claims
+    def done(result):
+        return result[removed_field] if removed_field else result["Status"] in done_statuses
+    return _claims_of_state(_NOTHING, lambda result: DONE if done(result) else NOT_DONE, NOT_DONE)
 
 
-def _claims_of_state(not_known, state, nothing, name_field="UserName"):
+def _claims_of_state(not_known, state, nothing):
     """Per item from the per-entity JSON: UNKNOWN when the status or the reason (`not_known`, a
     pattern) says the outcome is not known, else the state claimed: `state(result)`. A run that
     ended in a general error before any item reports none, and so claims `nothing` for each."""
@@ -122,7 +110,8 @@ def _claims_of_state(not_known, state, nothing, name_field="UserName"):
             result = entry.get("EntityResult", entry)
             reason = result.get("Reason", "")
             unknown = result["Status"] == "unconfirmed" or _NOT_KNOWN.search(reason) or not_known.search(reason)
-            found[result[name_field]] = UNKNOWN if unknown else state(result)
+            # A user's entry names it in UserName, a role's in RoleName.
+            found[result.get("UserName") or result["RoleName"]] = UNKNOWN if unknown else state(result)
         return found
     return claims
 
@@ -132,8 +121,7 @@ _claims_of_containment = _claims_of_state(_KEYS_NOT_KNOWN, lambda result: (
     result["Status"] == "disabled" or result.get("Reason", "").startswith(_DENY_ADDED),
     frozenset(result["DeactivatedKeys"])), (False, frozenset()))
 # Restore Role Access: which of the three things Revoke Role Sessions puts on a role it removed.
-_claims_of_role_restore = _claims_of_state(_NOTHING, lambda result: frozenset(result["Removed"]), frozenset(),
-                                           name_field="RoleName")
+_claims_of_role_restore = _claims_of_state(_NOTHING, lambda result: frozenset(result["Removed"]), frozenset())
 # Enable User Access in Recover mode: (the deny policy removed, the old sessions cut off).
 _claims_of_recover = _claims_of_state(_NOTHING, lambda result: (result["DenyPolicyRemoved"], result["RevokedBefore"] is not None),
                                       (False, False))
@@ -141,7 +129,7 @@ _claims_of_recover = _claims_of_state(_NOTHING, lambda result: (result["DenyPoli
 # sessions blocked).
 _claims_of_named_revoke = _claims_of_state(_NOTHING, lambda result: (bool(result["RevokedSessions"]),
                                                                      result["NewSessionsBlocked"]),
-                                           (False, False), name_field="RoleName")
+                                           (False, False))
 # Enable User Access: (the deny policy removed, the keys turned Active).
 _claims_of_restore = _claims_of_state(_REACTIVATION_NOT_KNOWN, lambda result: (
     result["DenyPolicyRemoved"], frozenset(result["ReactivatedKeys"])), (False, frozenset()))
