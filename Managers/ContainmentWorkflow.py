@@ -395,8 +395,6 @@ class Containment:
                 manager.update_access_key(user_name, key_id, active=True)
             except NotFound:
                 continue  # deleted since the listing
-            except DeadlineReached:
-                raise
             except AWSIAMError as err:
                 # Even a lost connection may hide an update IAM carried out: a read tells, below.
                 if err.maybe_applied:
